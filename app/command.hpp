@@ -1,0 +1,24 @@
+// What every subcommand shares: the common options and the registration signature.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <filesystem>
+
+namespace powersel::app {
+
+struct CommonOptions {
+  std::filesystem::path out = "out";
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+// --out, --seed and --threads on `command`.
+void AddCommonOptions(CLI::App& command, CommonOptions& options);
+
+// Each subcommand adds itself to `app`; its callback stores the process exit status
+// (0 success, 1 a failed check) in `exit_status`.
+void AddRtlRegressCommand(CLI::App& app, int& exit_status);
+void AddBenchRtlCommand(CLI::App& app, int& exit_status);
+
+}  // namespace powersel::app

@@ -1,0 +1,53 @@
+// powersel: one CLI over the stages. Parses, dispatches, and maps outcomes to exit codes in
+// one place: 0 success, 1 a failed check, 2 bad input.
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+
+#include "command.hpp"
+#include "powersel/common/errors.hpp"
+#include "powersel/common/parallel.hpp"
+
+namespace powersel::app {
+
+void AddCommonOptions(CLI::App& command, CommonOptions& options) {
+  options.threads = DefaultThreads();
+  command.add_option("--out", options.out, "Output directory")->capture_default_str();
+  command.add_option("--seed", options.seed, "Random seed")->capture_default_str();
+  command.add_option("--threads", options.threads, "Worker threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+}
+
+}  // namespace powersel::app
+
+int main(int argc, char** argv) {
+  constexpr int kExitCheckFailed = 1;
+  constexpr int kExitBadInput = 2;
+  CLI::App app{"powersel: energy-aware weight selection verified on a systolic-array RTL"};
+  app.require_subcommand(1);
+  int exit_status = 0;
+  powersel::app::AddRtlRegressCommand(app, exit_status);
+  powersel::app::AddBenchRtlCommand(app, exit_status);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    fmt::print(stderr, "powersel: {}\n", error.what());
+    return kExitBadInput;
+  } catch (const powersel::InputError& error) {
+    fmt::print(stderr, "powersel: {}\n", error.what());
+    return kExitBadInput;
+  } catch (const powersel::CheckFailure& error) {
+    fmt::print(stderr, "powersel: check failed: {}\n", error.what());
+    return kExitCheckFailed;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "powersel: internal error: {}\n", error.what());
+    return kExitCheckFailed;
+  }
+  return exit_status;
+}

@@ -1,0 +1,19 @@
+// Atomic file output: a reader never sees a half-written result.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json_fwd.hpp>
+#include <string_view>
+
+namespace powersel {
+
+// Writes `content` to a temporary file beside `path`, then renames it over `path`.
+void WriteFileAtomically(const std::filesystem::path& path, std::string_view content);
+
+// Pretty-printed JSON, written atomically.
+void WriteJsonAtomically(const std::filesystem::path& path, const nlohmann::json& document);
+
+// Creates `dir` (and parents) or throws InputError naming `option` if it is not usable.
+void EnsureOutputDirectory(const std::filesystem::path& dir, std::string_view option);
+
+}  // namespace powersel

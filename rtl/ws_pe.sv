@@ -1,0 +1,66 @@
+// Weight-stationary processing element: holds one weight, passes activations right and
+// accumulates partial sums downwards (psum_o <= psum_i + weight * act_i).
+module ws_pe #(
+  parameter int unsigned WeightWidth = 8,
+  parameter int unsigned ActWidth    = 8,
+  parameter int unsigned PsumWidth   = 22
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+
+  // Activations enter from the left and leave to the right one cycle later.
+  input  logic        [ActWidth-1:0]    act_i,
+  input  logic                          act_valid_i,
+  output logic        [ActWidth-1:0]    act_o,
+  output logic                          act_valid_o,
+
+  // Partial sums enter from above and leave below one cycle later.
+  input  logic signed [PsumWidth-1:0]   psum_i,
+  output logic signed [PsumWidth-1:0]   psum_o,
+
+  // Weight load path: while wload_shift_i is high the weights shift down the column.
+  input  logic                          wload_shift_i,
+  input  logic signed [WeightWidth-1:0] weight_i,
+  output logic signed [WeightWidth-1:0] weight_o
+);
+
+  // int8 x uint8 fits a signed product of WeightWidth + ActWidth bits exactly.
+  localparam int unsigned ProdWidth = WeightWidth + ActWidth;
+
+  if (PsumWidth < ProdWidth) begin : gen_psum_width_check
+    $error("PsumWidth must hold at least one full product");
+  end
+
+  logic        [ActWidth-1:0]    act_q;
+  logic                          act_valid_q;
+  logic signed [WeightWidth-1:0] weight_d, weight_q;
+  logic signed [PsumWidth-1:0]   psum_d, psum_q;
+  logic signed [ProdWidth-1:0]   product;
+
+  // The activation is unsigned: zero-extend it by one bit before the signed multiply.
+  assign product  = ProdWidth'(weight_q) * ProdWidth'($signed({1'b0, act_i}));
+  // Two's-complement wrap on overflow is the defined behaviour of the accumulator.
+  assign psum_d   = psum_i + PsumWidth'(product);
+  assign weight_d = wload_shift_i ? weight_i : weight_q;
+
+  // Datapath registers carry no reset: their contents are qualified by the valid bits.
+  always_ff @(posedge clk_i) begin
+    act_q    <= act_i;
+    psum_q   <= psum_d;
+    weight_q <= weight_d;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      act_valid_q <= 1'b0;
+    end else begin
+      act_valid_q <= act_valid_i;
+    end
+  end
+
+  assign act_o       = act_q;
+  assign act_valid_o = act_valid_q;
+  assign psum_o      = psum_q;
+  assign weight_o    = weight_q;
+
+endmodule

@@ -1,0 +1,56 @@
+// The regression end to end on real Fashion-MNIST images: bit-exact, and independent of the
+// number of threads.
+#include <catch2/catch.hpp>
+
+#include "powersel/common/idx.hpp"
+#include "powersel/common/progress.hpp"
+#include "powersel/tb/regression.hpp"
+
+using powersel::Matrix;
+using namespace powersel::tb;
+
+namespace {
+
+std::vector<Matrix<std::uint8_t>> TestImages(int count) {
+  return powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz",
+                                 count);
+}
+
+}  // namespace
+
+TEST_CASE("an 8x8 regression over every tile kind and real conv tiles is bit-exact", "[tb]") {
+  powersel::SetProgressEnabled(false);
+  const ArrayShape shape{8, 8};
+  RegressionSpec spec{shape, 24, ConvTilesPerImage(shape), 3, 1, {}};
+  const RegressionResult result = RunRegression(spec, TestImages(1));
+  CHECK(result.random_tiles == 24);
+  CHECK(result.conv_tiles == ConvTilesPerImage(shape));
+  CHECK(result.mismatches == 0);
+  CHECK(result.conv_mismatches == 0);
+  // Layer 1 (8 x 26 x 26) and layer 2 (16 x 24 x 24) outputs of one image.
+  CHECK(result.conv_outputs_checked == 8 * 26 * 26 + 16 * 24 * 24);
+  CHECK(result.toggles.Total(PeSignal::kPsum) > 0);
+}
+
+TEST_CASE("regression results do not depend on the thread count", "[tb]") {
+  powersel::SetProgressEnabled(false);
+  const ArrayShape shape{4, 4};
+  RegressionSpec spec{shape, 230, 2 * ConvTilesPerImage(shape), 9, 1, {}};
+  const auto images = TestImages(2);
+  const RegressionResult serial = RunRegression(spec, images);
+  spec.threads = 2;
+  const RegressionResult parallel = RunRegression(spec, images);
+  CHECK(serial.cycles == parallel.cycles);
+  CHECK(serial.toggles == parallel.toggles);
+  CHECK(serial.mismatches == 0);
+}
+
+TEST_CASE("a 64x64 array passes random and convolution tiles", "[tb]") {
+  powersel::SetProgressEnabled(false);
+  const ArrayShape shape{64, 64};
+  RegressionSpec spec{shape, 12, ConvTilesPerImage(shape), 5, 2, {}};
+  const RegressionResult result = RunRegression(spec, TestImages(1));
+  CHECK(result.mismatches == 0);
+  CHECK(result.conv_mismatches == 0);
+  CHECK(result.conv_tiles == 3);  // layer 1: K = 9, N = 8; layer 2: K = 72 in two row blocks
+}

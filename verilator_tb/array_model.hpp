@@ -1,0 +1,44 @@
+// Type-erased access to one Verilated array model; the sizes are compile-time parameters of
+// the RTL, so each size is its own generated class behind this interface.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "powersel/tb/harness.hpp"
+
+class VerilatedContext;
+
+namespace powersel::tb::detail {
+
+class ArrayModel {
+ public:
+  virtual ~ArrayModel() = default;
+
+  virtual ArrayShape shape() const = 0;
+  virtual VerilatedContext& context() = 0;
+
+  virtual void SetClock(bool high) = 0;
+  virtual void SetResetN(bool high) = 0;
+  virtual void SetWeightRow(bool valid, std::span<const std::int8_t> row) = 0;
+  virtual void SetActivations(bool valid, std::span<const std::uint8_t> activations) = 0;
+  virtual void SetPsumTop(std::span<const std::int32_t> psums) = 0;
+  virtual void Eval() = 0;
+
+  virtual bool OutputValid() const = 0;
+  // Sign-extended 22-bit partial sums of the aligned output vector.
+  virtual void ReadOutputs(std::span<std::int32_t> psums) const = 0;
+
+  virtual bool CanTrace() const = 0;
+  virtual void OpenTrace(const std::filesystem::path& path) = 0;
+  virtual void DumpTrace(std::uint64_t time) = 0;
+};
+
+enum class ModelVariant { kPlain, kCoverage };
+
+// Null if this build has no model of that shape and variant.
+std::unique_ptr<ArrayModel> MakeArrayModel(ArrayShape shape, ModelVariant variant);
+
+}  // namespace powersel::tb::detail

@@ -1,0 +1,87 @@
+// Simulation harness around the Verilated weight-stationary array: reset, load a weight
+// tile, stream activation rows, read aligned partial-sum rows.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "powersel/common/matrix.hpp"
+#include "powersel/tb/array_shape.hpp"
+#include "powersel/tb/toggles.hpp"
+
+namespace powersel::tb {
+
+// Cycles from an activation row entering the array to its result row leaving it: one input
+// skew stage plus Rows PE stages down a column plus Cols - 1 stages of skew and de-skew.
+constexpr int PipelineLatency(ArrayShape shape) { return shape.rows + shape.cols; }
+
+// Cycles of LoadWeights: one row per cycle plus the load-path register.
+constexpr int WeightLoadCycles(ArrayShape shape) { return shape.rows + 1; }
+
+// Array sizes this build has a Verilated model for (CMake option POWERSEL_ARRAY_SIZES).
+std::vector<ArrayShape> AvailableShapes();
+// Sizes whose model carries FST tracing.
+std::vector<ArrayShape> TraceableShapes();
+
+struct HarnessOptions {
+  ArrayShape shape;
+  bool count_toggles = false;
+  // Use the model built with Verilator's --coverage-toggle (4x4 only): slow, for cross-checks.
+  bool coverage_model = false;
+  // Waveform output (FST); empty for none.
+  std::filesystem::path trace_file;
+};
+
+namespace detail {
+class ArrayModel;
+}
+
+class Harness {
+ public:
+  // Throws InputError if no model of that size (or with that tracing) is compiled in.
+  explicit Harness(const HarnessOptions& options);
+  ~Harness();
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
+
+  ArrayShape shape() const { return shape_; }
+  std::uint64_t cycles() const { return cycles_; }
+
+  // Asserts the reset for a few cycles. The datapath registers have no reset and keep
+  // their contents; the valid bits clear.
+  void Reset();
+
+  // Loads a K x N weight tile (K <= rows, N <= cols); PEs outside the tile get weight 0.
+  void LoadWeights(const Matrix<std::int8_t>& weights);
+
+  // Streams M activation rows of K <= rows elements and returns the M x cols partial sums.
+  // `psum_top` (one value per column, or empty for zeros) enters the top of each column.
+  Matrix<std::int32_t> Stream(const Matrix<std::uint8_t>& activations,
+                              std::span<const std::int32_t> psum_top = {});
+
+  // Toggle counts since construction or the last ClearToggles(); null without counting.
+  const ToggleCounts* toggles() const;
+  void ClearToggles();
+
+  // Writes Verilator's coverage.dat (coverage model only), one entry per instance.
+  void WriteCoverage(const std::filesystem::path& path);
+
+ private:
+  void Tick();
+  void DriveIdle();
+
+  ArrayShape shape_;
+  std::unique_ptr<detail::ArrayModel> model_;
+  std::unique_ptr<ToggleCounter> toggle_counter_;
+  std::vector<std::uint8_t> idle_activations_;
+  std::uint64_t cycles_ = 0;
+};
+
+// Toggle counts of the counted signals as Verilator's --coverage-toggle recorded them (a
+// coverage.dat written by Harness::WriteCoverage): the independent check of ToggleCounter.
+ToggleCounts ReadToggleCoverage(const std::filesystem::path& path, ArrayShape shape);
+
+}  // namespace powersel::tb

@@ -1,0 +1,71 @@
+// The RTL regression (random and convolution tiles, bit-exact against integer references,
+// with toggle counts) and the simulation-speed benchmark.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "powersel/common/matrix.hpp"
+#include "powersel/tb/harness.hpp"
+#include "powersel/tb/toggles.hpp"
+
+namespace powersel::tb {
+
+struct RegressionSpec {
+  ArrayShape shape;
+  int random_tiles = 100;
+  // Convolution tiles are run a whole layer at a time, so the count is rounded up.
+  int conv_tiles = 20;
+  std::uint64_t seed = 1;
+  int threads = 1;  // results do not depend on it
+  // Waveforms, one FST file per shard (the shard's name is added before the extension).
+  std::filesystem::path trace_file;
+};
+
+struct RegressionResult {
+  ArrayShape shape;
+  int random_tiles = 0;
+  int conv_tiles = 0;
+  int conv_images = 0;
+  std::uint64_t mismatches = 0;        // output elements that differ from the reference
+  std::uint64_t mismatched_tiles = 0;  // tiles with at least one such element
+  std::uint64_t conv_outputs_checked = 0;
+  std::uint64_t conv_mismatches = 0;  // tiled result versus direct convolution
+  std::uint64_t cycles = 0;
+  std::uint64_t macs = 0;  // useful multiply-accumulates (valid rows x tile size)
+  double seconds = 0;
+  ToggleCounts toggles;
+
+  bool passed() const { return mismatches == 0 && conv_mismatches == 0; }
+};
+
+// Runs random tiles (uniform, partial, extreme values, full 22-bit accumulation, wrap-around,
+// sparse) and then a two-layer integer CNN over `images` (28 x 28 uint8 each) tile by tile.
+RegressionResult RunRegression(const RegressionSpec& spec,
+                               const std::vector<Matrix<std::uint8_t>>& images);
+
+// Convolution tiles come from a fixed CNN: conv 3x3 1->8, ReLU requantised to uint8 by a
+// shift, conv 3x3 8->16, with seeded int8 weights.
+int ConvTilesPerImage(ArrayShape shape);
+// Images the regression needs for `conv_tiles` convolution tiles.
+int ConvImagesFor(int conv_tiles, ArrayShape shape);
+
+struct BenchSpec {
+  std::vector<ArrayShape> shapes;
+  std::uint64_t cycles_per_run = 20000;
+  int repetitions = 3;  // plain and counting runs alternate; medians are reported
+  std::uint64_t seed = 1;
+};
+
+struct BenchResult {
+  ArrayShape shape;
+  std::uint64_t cycles = 0;
+  double plain_macs_per_s = 0;     // PE-cycles per second, each PE doing one MAC a cycle
+  double counting_macs_per_s = 0;  // the same with the toggle counter sampling every cycle
+  double slowdown() const { return plain_macs_per_s / counting_macs_per_s; }
+};
+
+std::vector<BenchResult> RunBenchmark(const BenchSpec& spec);
+
+}  // namespace powersel::tb

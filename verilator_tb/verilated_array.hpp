@@ -1,0 +1,173 @@
+// Adapter from one generated Verilator class (ports of rtl/ws_array.sv) to ArrayModel.
+// Included only by the per-size instance files, which are built with Verilator's defines.
+#pragma once
+
+#include <verilated.h>
+#if VM_TRACE
+#include <verilated_fst_c.h>
+#endif
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "array_model.hpp"
+
+namespace powersel::tb::detail {
+
+// Ports narrower than 65 bits are plain integers; wider ones are VlWide word arrays.
+inline void StoreWords(CData& port, const std::uint32_t* words) { port = CData(words[0]); }
+inline void StoreWords(IData& port, const std::uint32_t* words) { port = words[0]; }
+inline void StoreWords(QData& port, const std::uint32_t* words) {
+  port = (QData{words[1]} << 32) | words[0];
+}
+template <std::size_t N>
+void StoreWords(VlWide<N>& port, const std::uint32_t* words) {
+  for (std::size_t i = 0; i < N; ++i) {
+    port[i] = words[i];
+  }
+}
+
+inline void LoadWords(const IData& port, std::uint32_t* words) { words[0] = port; }
+inline void LoadWords(const QData& port, std::uint32_t* words) {
+  words[0] = static_cast<std::uint32_t>(port);
+  words[1] = static_cast<std::uint32_t>(port >> 32);
+}
+template <std::size_t N>
+void LoadWords(const VlWide<N>& port, std::uint32_t* words) {
+  for (std::size_t i = 0; i < N; ++i) {
+    words[i] = port[i];
+  }
+}
+
+// Packs lanes of `lane_bits` bits, lane 0 in the least significant bits.
+template <typename T>
+void PackLanes(std::span<const T> lanes, int lane_bits, std::vector<std::uint32_t>& words) {
+  std::fill(words.begin(), words.end(), 0U);
+  const std::uint64_t mask = (std::uint64_t{1} << lane_bits) - 1;
+  for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
+    const std::uint64_t value = static_cast<std::uint64_t>(lanes[lane]) & mask;
+    const std::size_t bit = lane * lane_bits;
+    const std::size_t word = bit / 32;
+    const int shift = static_cast<int>(bit % 32);
+    words[word] |= static_cast<std::uint32_t>(value << shift);
+    if (shift + lane_bits > 32) {
+      words[word + 1] |= static_cast<std::uint32_t>(value >> (32 - shift));
+    }
+  }
+}
+
+inline std::int32_t UnpackSignedLane(const std::vector<std::uint32_t>& words, int lane,
+                                     int lane_bits) {
+  const std::size_t bit = static_cast<std::size_t>(lane) * lane_bits;
+  const std::size_t word = bit / 32;
+  const int shift = static_cast<int>(bit % 32);
+  std::uint64_t value = words[word] >> shift;
+  if (shift + lane_bits > 32) {
+    value |= std::uint64_t{words[word + 1]} << (32 - shift);
+  }
+  const std::uint64_t mask = (std::uint64_t{1} << lane_bits) - 1;
+  const std::uint64_t sign = std::uint64_t{1} << (lane_bits - 1);
+  value &= mask;
+  return static_cast<std::int32_t>(static_cast<std::int64_t>(value ^ sign) -
+                                   static_cast<std::int64_t>(sign));
+}
+
+constexpr std::size_t WordsFor(int bits) { return (static_cast<std::size_t>(bits) + 31) / 32; }
+
+template <typename VModel, bool kTraceable>
+class VerilatedArray final : public ArrayModel {
+ public:
+  explicit VerilatedArray(ArrayShape shape)
+      : shape_(shape),
+        context_(std::make_unique<VerilatedContext>()),
+        weight_words_(WordsFor(shape.cols * kWeightBits) + 1),
+        activation_words_(WordsFor(shape.rows * kActivationBits) + 1),
+        psum_words_(WordsFor(shape.cols * kPsumBits) + 1) {
+    // Datapath registers start at zero, as a gate-level netlist does, for reproducible counts.
+    context_->randReset(0);
+    context_->traceEverOn(kTraceable);
+    model_ = std::make_unique<VModel>(context_.get(), "TOP");
+  }
+
+  ~VerilatedArray() override {
+#if VM_TRACE
+    if (trace_) {
+      trace_->close();
+    }
+#endif
+    model_->final();
+  }
+
+  ArrayShape shape() const override { return shape_; }
+  VerilatedContext& context() override { return *context_; }
+
+  void SetClock(bool high) override { model_->clk_i = high; }
+  void SetResetN(bool high) override { model_->rst_ni = high; }
+
+  void SetWeightRow(bool valid, std::span<const std::int8_t> row) override {
+    model_->wload_valid_i = valid;
+    PackLanes(row, kWeightBits, weight_words_);
+    StoreWords(model_->wload_row_i, weight_words_.data());
+  }
+
+  void SetActivations(bool valid, std::span<const std::uint8_t> activations) override {
+    model_->act_valid_i = valid;
+    PackLanes(activations, kActivationBits, activation_words_);
+    StoreWords(model_->act_i, activation_words_.data());
+  }
+
+  void SetPsumTop(std::span<const std::int32_t> psums) override {
+    PackLanes(psums, kPsumBits, psum_words_);
+    StoreWords(model_->psum_top_i, psum_words_.data());
+  }
+
+  void Eval() override { model_->eval(); }
+
+  bool OutputValid() const override { return model_->out_valid_o; }
+
+  void ReadOutputs(std::span<std::int32_t> psums) const override {
+    LoadWords(model_->out_psum_o, psum_words_.data());
+    for (int col = 0; col < shape_.cols; ++col) {
+      psums[col] = UnpackSignedLane(psum_words_, col, kPsumBits);
+    }
+  }
+
+  bool CanTrace() const override { return kTraceable; }
+
+  void OpenTrace(const std::filesystem::path& path) override {
+#if VM_TRACE
+    if constexpr (kTraceable) {
+      trace_ = std::make_unique<VerilatedFstC>();
+      constexpr int kTraceDepth = 99;
+      model_->trace(trace_.get(), kTraceDepth);
+      trace_->open(path.c_str());
+    }
+#else
+    (void)path;
+#endif
+  }
+
+  void DumpTrace(std::uint64_t time) override {
+#if VM_TRACE
+    if (trace_) {
+      trace_->dump(time);
+    }
+#else
+    (void)time;
+#endif
+  }
+
+ private:
+  ArrayShape shape_;
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<VModel> model_;
+#if VM_TRACE
+  std::unique_ptr<VerilatedFstC> trace_;
+#endif
+  std::vector<std::uint32_t> weight_words_;
+  std::vector<std::uint32_t> activation_words_;
+  mutable std::vector<std::uint32_t> psum_words_;
+};
+
+}  // namespace powersel::tb::detail
