@@ -53,17 +53,6 @@ module ws_array #(
     wload_row_q <= wload_row_i;
   end
 
-  // Mesh nets, flattened because Yosys 0.23 takes no multi-dimensional ports or nets.
-  // Activations flow right: row r holds Cols + 1 entries, entry Cols is the right edge.
-  // Partial sums and weights flow down: level r feeds PE row r, level Rows is the bottom.
-  localparam int unsigned ActLinks = Rows * (Cols + 1);
-  localparam int unsigned ColLinks = (Rows + 1) * Cols;
-
-  logic [ActLinks*ActWidth-1:0]    act_mesh;
-  logic [ActLinks-1:0]             act_valid_mesh;
-  logic [ColLinks*PsumWidth-1:0]   psum_mesh;
-  logic [ColLinks*WeightWidth-1:0] weight_mesh;
-
   logic [Rows*ActWidth-1:0] skewed_act;
   logic [Rows-1:0]          skewed_act_valid;
 
@@ -79,19 +68,31 @@ module ws_array #(
     .act_valid_o(skewed_act_valid)
   );
 
-  for (genvar r = 0; r < Rows; r++) begin : gen_left_edge
-    assign act_mesh[r*(Cols+1)*ActWidth +: ActWidth] = skewed_act[r*ActWidth +: ActWidth];
-    assign act_valid_mesh[r*(Cols+1)]                 = skewed_act_valid[r];
-  end
-
-  assign psum_mesh[0 +: Cols*PsumWidth]     = psum_top_i;
-  assign weight_mesh[0 +: Cols*WeightWidth] = wload_row_q;
-
+  // Each PE's links are declared in its generate block and neighbours refer to them by
+  // hierarchical name: Yosys 0.23 takes no multi-dimensional nets, and one flat mesh vector
+  // would make Verilator rebuild thousands of bits on every evaluation.
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     for (genvar c = 0; c < Cols; c++) begin : gen_col
-      localparam int unsigned ActIn  = r * (Cols + 1) + c;
-      localparam int unsigned ColIn  = r * Cols + c;
-      localparam int unsigned ColOut = (r + 1) * Cols + c;
+      logic        [ActWidth-1:0]    act_in, act_out;
+      logic                          act_valid_in, act_valid_out;
+      logic signed [PsumWidth-1:0]   psum_in, psum_out;
+      logic signed [WeightWidth-1:0] weight_in, weight_out;
+
+      if (c == 0) begin : gen_left_edge
+        assign act_in       = skewed_act[r*ActWidth +: ActWidth];
+        assign act_valid_in = skewed_act_valid[r];
+      end else begin : gen_from_left
+        assign act_in       = gen_row[r].gen_col[c-1].act_out;
+        assign act_valid_in = gen_row[r].gen_col[c-1].act_valid_out;
+      end
+
+      if (r == 0) begin : gen_top_edge
+        assign psum_in   = psum_top_i[c*PsumWidth +: PsumWidth];
+        assign weight_in = wload_row_q[c*WeightWidth +: WeightWidth];
+      end else begin : gen_from_above
+        assign psum_in   = gen_row[r-1].gen_col[c].psum_out;
+        assign weight_in = gen_row[r-1].gen_col[c].weight_out;
+      end
 
       ws_pe #(
         .WeightWidth(WeightWidth),
@@ -100,17 +101,37 @@ module ws_array #(
       ) u_pe (
         .clk_i,
         .rst_ni,
-        .act_i        (act_mesh[ActIn*ActWidth +: ActWidth]),
-        .act_valid_i  (act_valid_mesh[ActIn]),
-        .act_o        (act_mesh[(ActIn+1)*ActWidth +: ActWidth]),
-        .act_valid_o  (act_valid_mesh[ActIn+1]),
-        .psum_i       (psum_mesh[ColIn*PsumWidth +: PsumWidth]),
-        .psum_o       (psum_mesh[ColOut*PsumWidth +: PsumWidth]),
+        .act_i        (act_in),
+        .act_valid_i  (act_valid_in),
+        .act_o        (act_out),
+        .act_valid_o  (act_valid_out),
+        .psum_i       (psum_in),
+        .psum_o       (psum_out),
         .wload_shift_i(wload_valid_q),
-        .weight_i     (weight_mesh[ColIn*WeightWidth +: WeightWidth]),
-        .weight_o     (weight_mesh[ColOut*WeightWidth +: WeightWidth])
+        .weight_i     (weight_in),
+        .weight_o     (weight_out)
       );
+
+      // Activations leaving the right edge and weights leaving the bottom edge go nowhere;
+      // only the bottom-right valid marks the output vector.
+      if (c == Cols - 1 && r != Rows - 1) begin : gen_right_edge
+        logic unused_right;
+        assign unused_right = (^act_out) ^ act_valid_out;
+      end
+      if (c == Cols - 1 && r == Rows - 1) begin : gen_corner
+        logic unused_corner;
+        assign unused_corner = ^act_out;
+      end
+      if (r == Rows - 1) begin : gen_bottom_edge
+        logic unused_bottom;
+        assign unused_bottom = ^weight_out;
+      end
     end
+  end
+
+  logic [Cols*PsumWidth-1:0] bottom_psum;
+  for (genvar c = 0; c < Cols; c++) begin : gen_bottom_psum
+    assign bottom_psum[c*PsumWidth +: PsumWidth] = gen_row[Rows-1].gen_col[c].psum_out;
   end
 
   ws_output_deskew #(
@@ -119,23 +140,10 @@ module ws_array #(
   ) u_output_deskew (
     .clk_i,
     .rst_ni,
-    .psum_i      (psum_mesh[Rows*Cols*PsumWidth +: Cols*PsumWidth]),
-    .psum_valid_i(act_valid_mesh[ActLinks-1]),
+    .psum_i      (bottom_psum),
+    .psum_valid_i(gen_row[Rows-1].gen_col[Cols-1].act_valid_out),
     .psum_o      (out_psum_o),
     .psum_valid_o(out_valid_o)
   );
-
-  // Activations leaving the right edge (but the last row's valid) and weights leaving the
-  // bottom edge go nowhere.
-  logic unused_edges;
-  always_comb begin
-    unused_edges = ^weight_mesh[Rows*Cols*WeightWidth +: Cols*WeightWidth];
-    for (int unsigned r = 0; r < Rows; r++) begin
-      unused_edges ^= ^act_mesh[(r*(Cols+1)+Cols)*ActWidth +: ActWidth];
-      if (r + 1 < Rows) begin
-        unused_edges ^= act_valid_mesh[r*(Cols+1)+Cols];
-      end
-    end
-  end
 
 endmodule

@@ -11,41 +11,45 @@ module ws_delay_line #(
   output logic [Width-1:0] data_o
 );
 
-  // Stage i occupies bits [i*Width +: Width]; stage 0 takes the input. The stages are
-  // declared outside the generate blocks so that toggle coverage sees them. A wire (depth 0)
-  // keeps one unused, constant stage to give the vector a width.
-  localparam int unsigned StageBits = (Depth == 0 ? 1 : Depth) * Width;
+  // Stage 0 takes the input. The stages are declared outside the generate blocks so that
+  // toggle coverage sees them; a wire (depth 0) keeps one constant stage to give them a type.
+  localparam int unsigned Stages = Depth == 0 ? 1 : Depth;
 
-  logic [StageBits-1:0] stage_d, stage_q;
+  logic [Width-1:0] stage_q [Stages];
 
   if (Depth == 0) begin : gen_wire
-    assign data_o  = data_i;
-    assign stage_d = '0;
-    assign stage_q = '0;
+    assign data_o     = data_i;
+    assign stage_q[0] = '0;
     // A wire needs neither clock, reset nor stages.
     logic unused_wire;
-    assign unused_wire = clk_i ^ rst_ni ^ (|stage_d) ^ (|stage_q);
+    assign unused_wire = clk_i ^ rst_ni ^ (^stage_q[0]);
   end else begin : gen_stages
-    assign stage_d = StageBits'({stage_q, data_i});
-
     if (HasReset) begin : gen_reset
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
-          stage_q <= '0;
+          for (int unsigned i = 0; i < Stages; i++) begin
+            stage_q[i] <= '0;
+          end
         end else begin
-          stage_q <= stage_d;
+          stage_q[0] <= data_i;
+          for (int unsigned i = 1; i < Stages; i++) begin
+            stage_q[i] <= stage_q[i-1];
+          end
         end
       end
     end else begin : gen_no_reset
       always_ff @(posedge clk_i) begin
-        stage_q <= stage_d;
+        stage_q[0] <= data_i;
+        for (int unsigned i = 1; i < Stages; i++) begin
+          stage_q[i] <= stage_q[i-1];
+        end
       end
       // Datapath stages are qualified by valid bits and carry no reset.
       logic unused_rst;
       assign unused_rst = rst_ni;
     end
 
-    assign data_o = stage_q[(Depth-1)*Width +: Width];
+    assign data_o = stage_q[Stages-1];
   end
 
 endmodule

@@ -38,7 +38,9 @@ class ArrayModel {
 
 enum class ModelVariant { kPlain, kCoverage };
 
-// Null if this build has no model of that shape and variant.
-std::unique_ptr<ArrayModel> MakeArrayModel(ArrayShape shape, ModelVariant variant);
+// Null if this build has no model of that shape and variant. `enable_trace` prepares a
+// traceable model for OpenTrace.
+std::unique_ptr<ArrayModel> MakeArrayModel(ArrayShape shape, ModelVariant variant,
+                                           bool enable_trace);
 
 }  // namespace powersel::tb::detail

@@ -40,7 +40,8 @@ ToggleCounts ReadToggleCoverage(const std::filesystem::path& path, ArrayShape sh
   ToggleCounts counts = ToggleCounts::Zero(shape);
   // One point per bit: "C '<key>' <count>", the count being that bit's value changes.
   static const std::regex kLine(R"(^C '(.*)' (\d+)$)");
-  static const std::regex kBit(R"(^([A-Za-z_0-9]+)(\[\d+\])?$)");
+  // "name", "name[bit]" or, for unpacked arrays, "name[element][bit]".
+  static const std::regex kBit(R"(^([A-Za-z_0-9]+)(\[\d+\])*$)");
   std::string line;
   int line_number = 0;
   while (std::getline(in, line)) {

@@ -26,7 +26,7 @@ std::string ShapeList(const std::vector<ArrayShape>& shapes) {
 std::unique_ptr<detail::ArrayModel> MakeModelOrThrow(const HarnessOptions& options) {
   const auto variant =
       options.coverage_model ? detail::ModelVariant::kCoverage : detail::ModelVariant::kPlain;
-  auto model = detail::MakeArrayModel(options.shape, variant);
+  auto model = detail::MakeArrayModel(options.shape, variant, !options.trace_file.empty());
   if (!model) {
     throw InputError("", "--rows/--cols",
                      fmt::format("no {}{}x{} array model in this build (built: {}; rebuild with "

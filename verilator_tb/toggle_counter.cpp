@@ -82,8 +82,11 @@ struct SignalSpan {
 struct Region {
   const std::uint8_t* data;
   std::size_t bytes;
-  std::vector<std::uint64_t> previous;   // last sampled contents, 8 bytes a word
-  std::vector<std::uint64_t> lanes;      // per-byte toggle counts since the last flush
+  std::vector<std::uint64_t> previous;  // last sampled contents, 8 bytes a word
+  // Toggle counts since the last flush in 16-bit lanes: even bytes of each word in one array,
+  // odd bytes in the other.
+  std::vector<std::uint64_t> even_lanes;
+  std::vector<std::uint64_t> odd_lanes;
   std::vector<std::uint64_t> byte_totals;
   struct Slice {
     std::size_t offset;
@@ -95,12 +98,13 @@ struct Region {
 
 // Gaps up to this many bytes between signals are read along rather than starting a region.
 constexpr std::size_t kMaxRegionGap = 64;
-// A byte lane holds at most 255; a sample adds at most 8 per lane.
-constexpr int kSamplesPerFlush = 255 / 8;
+// A 16-bit lane holds at most 65535; a sample adds at most 8 per lane.
+constexpr int kSamplesPerFlush = 65535 / 8;
 
 constexpr std::uint64_t kOdd = 0x5555555555555555ULL;
 constexpr std::uint64_t kPairs = 0x3333333333333333ULL;
 constexpr std::uint64_t kNibbles = 0x0F0F0F0F0F0F0F0FULL;
+constexpr std::uint64_t kLowBytes = 0x00FF00FF00FF00FFULL;
 
 // Per-byte popcount (SWAR), so each byte lane of the result counts that byte's set bits.
 inline std::uint64_t BytePopcounts(std::uint64_t x) {
@@ -112,13 +116,15 @@ inline std::uint64_t BytePopcounts(std::uint64_t x) {
 // The hot loop: plain word operations that the compiler vectorises for the best instruction
 // set the CPU offers.
 __attribute__((target_clones("arch=skylake-avx512", "avx2", "default"))) void CountWords(
-    const std::uint8_t* live, std::size_t words, std::uint64_t* previous, std::uint64_t* lanes) {
+    const std::uint8_t* live, std::size_t words, std::uint64_t* previous,
+    std::uint64_t* even_lanes, std::uint64_t* odd_lanes) {
   for (std::size_t i = 0; i < words; ++i) {
     std::uint64_t current;
     std::memcpy(&current, live + 8 * i, sizeof current);
-    const std::uint64_t flipped = current ^ previous[i];
+    const std::uint64_t counts = BytePopcounts(current ^ previous[i]);
     previous[i] = current;
-    lanes[i] += BytePopcounts(flipped);
+    even_lanes[i] += counts & kLowBytes;
+    odd_lanes[i] += (counts >> 8) & kLowBytes;
   }
 }
 
@@ -140,10 +146,13 @@ class ToggleCounter::Impl {
   void Sample() {
     for (Region& region : regions_) {
       const std::size_t full_words = region.bytes / 8;
-      CountWords(region.data, full_words, region.previous.data(), region.lanes.data());
+      CountWords(region.data, full_words, region.previous.data(), region.even_lanes.data(),
+                 region.odd_lanes.data());
       if (const std::size_t tail = region.bytes % 8; tail != 0) {
         const std::uint64_t current = LoadTail(region.data + 8 * full_words, tail);
-        region.lanes[full_words] += BytePopcounts(current ^ region.previous[full_words]);
+        const std::uint64_t counts = BytePopcounts(current ^ region.previous[full_words]);
+        region.even_lanes[full_words] += counts & kLowBytes;
+        region.odd_lanes[full_words] += (counts >> 8) & kLowBytes;
         region.previous[full_words] = current;
       }
     }
@@ -160,16 +169,17 @@ class ToggleCounter::Impl {
       if (const std::size_t tail = region.bytes % 8; tail != 0) {
         region.previous[full_words] = LoadTail(region.data + 8 * full_words, tail);
       }
-      std::fill(region.lanes.begin(), region.lanes.end(), 0);
+      std::fill(region.even_lanes.begin(), region.even_lanes.end(), 0);
+      std::fill(region.odd_lanes.begin(), region.odd_lanes.end(), 0);
       std::fill(region.byte_totals.begin(), region.byte_totals.end(), 0);
     }
     samples_since_flush_ = 0;
     counts_.cycles = 0;
-    Publish();
   }
 
   const ToggleCounts& counts() {
     Flush();
+    Publish();
     return counts_;
   }
 
@@ -215,23 +225,26 @@ class ToggleCounter::Impl {
     for (Region& region : regions_) {
       const std::size_t words = (region.bytes + 7) / 8;
       region.previous.assign(words, 0);
-      region.lanes.assign(words, 0);
+      region.even_lanes.assign(words, 0);
+      region.odd_lanes.assign(words, 0);
       region.byte_totals.assign(8 * words, 0);
     }
   }
 
   void Flush() {
+    constexpr int kLaneBits = 16;
     for (Region& region : regions_) {
-      for (std::size_t word = 0; word < region.lanes.size(); ++word) {
-        std::uint64_t lanes = region.lanes[word];
-        for (std::size_t byte = 0; lanes != 0; ++byte, lanes >>= 8) {
-          region.byte_totals[8 * word + byte] += lanes & 0xFF;
+      for (std::size_t word = 0; word < region.even_lanes.size(); ++word) {
+        for (int lane = 0; lane < 4; ++lane) {
+          const int shift = kLaneBits * lane;
+          region.byte_totals[8 * word + 2 * lane] += (region.even_lanes[word] >> shift) & 0xFFFF;
+          region.byte_totals[8 * word + 2 * lane + 1] += (region.odd_lanes[word] >> shift) & 0xFFFF;
         }
-        region.lanes[word] = 0;
+        region.even_lanes[word] = 0;
+        region.odd_lanes[word] = 0;
       }
     }
     samples_since_flush_ = 0;
-    Publish();
   }
 
   // Sums each signal's bytes into its counter in counts_.

@@ -78,7 +78,8 @@ constexpr std::size_t WordsFor(int bits) { return (static_cast<std::size_t>(bits
 template <typename VModel, bool kTraceable>
 class VerilatedArray final : public ArrayModel {
  public:
-  explicit VerilatedArray(ArrayShape shape)
+  // Tracing costs time on every evaluation once enabled, so it is enabled only on request.
+  VerilatedArray(ArrayShape shape, bool enable_trace)
       : shape_(shape),
         context_(std::make_unique<VerilatedContext>()),
         weight_words_(WordsFor(shape.cols * kWeightBits) + 1),
@@ -86,7 +87,7 @@ class VerilatedArray final : public ArrayModel {
         psum_words_(WordsFor(shape.cols * kPsumBits) + 1) {
     // Datapath registers start at zero, as a gate-level netlist does, for reproducible counts.
     context_->randReset(0);
-    context_->traceEverOn(kTraceable);
+    context_->traceEverOn(kTraceable && enable_trace);
     model_ = std::make_unique<VModel>(context_.get(), "TOP");
   }
 
