@@ -32,8 +32,8 @@ int Run(const BenchRtlOptions& options) {
              "time ratio");
   for (const tb::BenchResult& result : results) {
     fmt::print("{:>7} {:>18.4g} {:>18.4g} {:>12.3f}\n",
-               fmt::format("{}x{}", result.shape.rows, result.shape.cols),
-               result.plain_macs_per_s, result.counting_macs_per_s, result.slowdown());
+               fmt::format("{}x{}", result.shape.rows, result.shape.cols), result.plain_macs_per_s,
+               result.counting_macs_per_s, result.slowdown());
   }
   WriteJsonAtomically(options.common.out / "bench-rtl.json", tb::ToJson(results));
   return 0;
@@ -43,15 +43,16 @@ int Run(const BenchRtlOptions& options) {
 
 void AddBenchRtlCommand(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<BenchRtlOptions>();
-  CLI::App* command = app.add_subcommand(
-      "bench-rtl", "Simulated MACs per second, plain and with toggle counting");
+  CLI::App* command =
+      app.add_subcommand("bench-rtl", "Simulated MACs per second, plain and with toggle counting");
   AddCommonOptions(*command, options->common);
   command->add_option("--sizes", options->sizes, "Square array sizes")->capture_default_str();
   command->add_option("--cycles", options->cycles, "Cycles per timed run")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--repetitions", options->repetitions,
-                      "Timed runs of each kind (median reported)")
+  command
+      ->add_option("--repetitions", options->repetitions,
+                   "Timed runs of each kind (median reported)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->callback([options, &exit_status] { exit_status = Run(*options); });

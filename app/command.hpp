@@ -20,5 +20,6 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options);
 // (0 success, 1 a failed check) in `exit_status`.
 void AddRtlRegressCommand(CLI::App& app, int& exit_status);
 void AddBenchRtlCommand(CLI::App& app, int& exit_status);
+void AddRunCommand(CLI::App& app, int& exit_status);
 
 }  // namespace powersel::app

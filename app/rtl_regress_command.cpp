@@ -33,10 +33,8 @@ int Run(const RtlRegressOptions& options) {
                          options.common.threads, options.trace},
                         images);
 
+  tb::WriteRegressionFiles(options.common.out, "rtl-regress", result);
   const nlohmann::json summary = tb::ToJson(result);
-  WriteFileAtomically(options.common.out / "toggle_heatmap.csv",
-                      tb::ToggleHeatmapCsv(result.toggles));
-  WriteJsonAtomically(options.common.out / "rtl-regress.json", summary);
 
   fmt::print("rtl-regress {}x{}: {} ({} random + {} conv tiles from {} images, {} mismatches)\n",
              shape.rows, shape.cols, result.passed() ? "PASS" : "FAIL", result.random_tiles,
@@ -62,8 +60,9 @@ void AddRtlRegressCommand(CLI::App& app, int& exit_status) {
   command->add_option("--random-tiles", options->random_tiles, "Random weight tiles")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command->add_option("--conv-tiles", options->conv_tiles,
-                      "Convolution tiles from real images (rounded up to whole images)")
+  command
+      ->add_option("--conv-tiles", options->conv_tiles,
+                   "Convolution tiles from real images (rounded up to whole images)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command->add_option("--images", options->images, "IDX image file for convolution tiles")

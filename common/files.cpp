@@ -42,9 +42,9 @@ void EnsureOutputDirectory(const std::filesystem::path& dir, std::string_view op
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error || !std::filesystem::is_directory(dir)) {
-    throw InputError(dir.string(), std::string(option),
-                     "cannot create output directory" +
-                         (error ? ": " + error.message() : std::string()));
+    throw InputError(
+        dir.string(), std::string(option),
+        "cannot create output directory" + (error ? ": " + error.message() : std::string()));
   }
 }
 

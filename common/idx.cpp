@@ -31,8 +31,7 @@ void ReadExactly(gzFile file, void* buffer, std::size_t size, const std::filesys
                  const char* field) {
   const int got = gzread(file, buffer, static_cast<unsigned>(size));
   if (got < 0 || static_cast<std::size_t>(got) != size) {
-    throw InputError(path.string(), field,
-                     "file is truncated or not a valid (gzip) IDX file");
+    throw InputError(path.string(), field, "file is truncated or not a valid (gzip) IDX file");
   }
 }
 
@@ -82,9 +81,9 @@ std::vector<Matrix<std::uint8_t>> ReadIdxImages(const std::filesystem::path& pat
     throw InputError(path.string(), "dims", "expected images (N x height x width)");
   }
   if (array.dims[0] < count) {
-    throw InputError(path.string(), "dims",
-                     "holds " + std::to_string(array.dims[0]) + " images, " +
-                         std::to_string(count) + " needed");
+    throw InputError(
+        path.string(), "dims",
+        "holds " + std::to_string(array.dims[0]) + " images, " + std::to_string(count) + " needed");
   }
   const int height = static_cast<int>(array.dims[1]);
   const int width = static_cast<int>(array.dims[2]);
@@ -92,8 +91,7 @@ std::vector<Matrix<std::uint8_t>> ReadIdxImages(const std::filesystem::path& pat
   for (std::size_t i = 0; i < count; ++i) {
     Matrix<std::uint8_t>& image = images.emplace_back(height, width);
     const auto begin = array.values.begin() + static_cast<std::ptrdiff_t>(i * array.ItemSize());
-    std::copy(begin, begin + static_cast<std::ptrdiff_t>(array.ItemSize()),
-              image.values().begin());
+    std::copy(begin, begin + static_cast<std::ptrdiff_t>(array.ItemSize()), image.values().begin());
   }
   return images;
 }

@@ -40,6 +40,8 @@ void ParallelFor(std::size_t count, int threads, const std::function<void(std::s
   }
 }
 
-int DefaultThreads() { return std::max(1U, std::thread::hardware_concurrency()); }
+int DefaultThreads() {
+  return std::max(1U, std::thread::hardware_concurrency());
+}
 
 }  // namespace powersel

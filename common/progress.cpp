@@ -18,7 +18,9 @@ constexpr std::uint64_t kPlainReports = 10;
 
 }  // namespace
 
-void SetProgressEnabled(bool enabled) { progress_enabled = enabled; }
+void SetProgressEnabled(bool enabled) {
+  progress_enabled = enabled;
+}
 
 Progress::Progress(std::string label, std::uint64_t total, std::string unit)
     : label_(std::move(label)),
@@ -71,9 +73,9 @@ void Progress::Print(bool final_line) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;
   const double eta = rate > 0 && total_ > done_ ? static_cast<double>(total_ - done_) / rate : 0;
-  const std::string line = fmt::format("{}: {}/{} {} ({:.1f} {}/s, {} {:.0f} s)", label_, done_,
-                                       total_, unit_, rate, unit_, final_line ? "took" : "ETA",
-                                       final_line ? elapsed : eta);
+  const std::string line =
+      fmt::format("{}: {}/{} {} ({:.1f} {}/s, {} {:.0f} s)", label_, done_, total_, unit_, rate,
+                  unit_, final_line ? "took" : "ETA", final_line ? elapsed : eta);
   if (interactive_) {
     fmt::print(stderr, "\r\033[K{}{}", line, final_line ? "\n" : "");
   } else {

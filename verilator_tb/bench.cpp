@@ -54,8 +54,8 @@ std::vector<BenchResult> RunBenchmark(const BenchSpec& spec) {
     }
     const double pe_cycles =
         static_cast<double>(spec.cycles_per_run) * shape.rows * static_cast<double>(shape.cols);
-    results.push_back({shape, spec.cycles_per_run, pe_cycles / Median(plain),
-                       pe_cycles / Median(counting)});
+    results.push_back(
+        {shape, spec.cycles_per_run, pe_cycles / Median(plain), pe_cycles / Median(counting)});
   }
   return results;
 }

@@ -35,10 +35,10 @@ std::unique_ptr<detail::ArrayModel> MakeModelOrThrow(const HarnessOptions& optio
                                  options.shape.cols, ShapeList(AvailableShapes())));
   }
   if (!options.trace_file.empty() && !model->CanTrace()) {
-    throw InputError("", "--trace",
-                     fmt::format("the {}x{} model has no tracing compiled in (traceable: {})",
-                                 options.shape.rows, options.shape.cols,
-                                 ShapeList(TraceableShapes())));
+    throw InputError(
+        "", "--trace",
+        fmt::format("the {}x{} model has no tracing compiled in (traceable: {})",
+                    options.shape.rows, options.shape.cols, ShapeList(TraceableShapes())));
   }
   return model;
 }
@@ -46,9 +46,7 @@ std::unique_ptr<detail::ArrayModel> MakeModelOrThrow(const HarnessOptions& optio
 }  // namespace
 
 Harness::Harness(const HarnessOptions& options)
-    : shape_(options.shape),
-      model_(MakeModelOrThrow(options)),
-      idle_activations_(shape_.rows, 0) {
+    : shape_(options.shape), model_(MakeModelOrThrow(options)), idle_activations_(shape_.rows, 0) {
   if (!options.trace_file.empty()) {
     model_->OpenTrace(options.trace_file);
   }

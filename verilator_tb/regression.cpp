@@ -47,11 +47,10 @@ class TileGenerator {
   Tile Make(TileKind kind) {
     switch (kind) {
       case TileKind::kUniform:
-        return Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(-128, 127),
-                    Uniform(0, 255));
+        return Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(-128, 127), Uniform(0, 255));
       case TileKind::kPartial:
-        return Fill(Draw(1, shape_.rows), Draw(1, shape_.cols),
-                    StreamLength(), Uniform(-128, 127), Uniform(0, 255));
+        return Fill(Draw(1, shape_.rows), Draw(1, shape_.cols), StreamLength(), Uniform(-128, 127),
+                    Uniform(0, 255));
       case TileKind::kExtreme: {
         static constexpr std::array<int, 5> kWeights = {-128, 127, 0, -1, 1};
         static constexpr std::array<int, 4> kActivations = {0, 255, 1, 128};
@@ -61,7 +60,8 @@ class TileGenerator {
       case TileKind::kFullAccumulation: {
         // Every row at its extreme: a full column sums Rows products of 127 * 255 (or
         // -128 * 255), the largest magnitudes the 22-bit partial sum must hold exactly.
-        Tile tile = Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(0, 0), Uniform(255, 255));
+        Tile tile =
+            Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(0, 0), Uniform(255, 255));
         for (int c = 0; c < shape_.cols; ++c) {
           for (int r = 0; r < shape_.rows; ++r) {
             tile.weights(r, c) = static_cast<std::int8_t>(c % 2 == 0 ? 127 : -128);
@@ -72,17 +72,16 @@ class TileGenerator {
       case TileKind::kWrapAround: {
         // A top-of-column value near the limits pushes the sum past them: the array must
         // wrap like two's complement, as the reference does.
-        Tile tile = Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(-128, 127),
-                         Uniform(0, 255));
+        Tile tile =
+            Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(-128, 127), Uniform(0, 255));
         for (int c = 0; c < shape_.cols; ++c) {
-          tile.psum_top[c] = c % 2 == 0 ? kPsumMax - Draw(0, 1000)
-                                        : kPsumMin + Draw(0, 1000);
+          tile.psum_top[c] = c % 2 == 0 ? kPsumMax - Draw(0, 1000) : kPsumMin + Draw(0, 1000);
         }
         return tile;
       }
       case TileKind::kSparse: {
-        Tile tile = Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(-128, 127),
-                         Uniform(0, 255));
+        Tile tile =
+            Fill(shape_.rows, shape_.cols, StreamLength(), Uniform(-128, 127), Uniform(0, 255));
         std::bernoulli_distribution zero(0.7);
         for (auto& a : tile.activations.values()) {
           a = zero(rng_) ? 0 : a;
@@ -164,7 +163,8 @@ struct Shard {
 
 std::uint64_t ShardSeed(std::uint64_t seed, const Shard& shard) {
   // SplitMix64 finaliser: decorrelates the streams of neighbouring shards.
-  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (2 * shard.index + (shard.convolution ? 1 : 0) + 1);
+  std::uint64_t z =
+      seed + 0x9E3779B97F4A7C15ULL * (2 * shard.index + (shard.convolution ? 1 : 0) + 1);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
@@ -175,8 +175,8 @@ std::filesystem::path ShardTraceFile(const std::filesystem::path& trace, const S
     return trace;
   }
   std::filesystem::path file = trace;
-  file.replace_extension(fmt::format("{}{}{}", shard.convolution ? "conv" : "random",
-                                     shard.index, trace.extension().string()));
+  file.replace_extension(fmt::format("{}{}{}", shard.convolution ? "conv" : "random", shard.index,
+                                     trace.extension().string()));
   return file;
 }
 
@@ -187,8 +187,8 @@ class ShardRunner {
         shard_(shard),
         progress_(progress),
         harness_({.shape = spec.shape,
-                 .count_toggles = true,
-                 .trace_file = ShardTraceFile(spec.trace_file, shard)}) {
+                  .count_toggles = true,
+                  .trace_file = ShardTraceFile(spec.trace_file, shard)}) {
     result_.shape = spec.shape;
   }
 
@@ -236,15 +236,14 @@ class ShardRunner {
                                  std::span<const std::int8_t> weights, const ConvShape& shape) {
     const Matrix<std::uint8_t> columns = Im2Col(input, shape);
     const Matrix<std::int8_t> gemm_weights = ConvWeightsAsGemm(weights, shape);
-    const Matrix<std::int64_t> tiled =
-        RunTiledGemm(harness_, columns, gemm_weights,
-                     [&](const TileCoord&, const Matrix<std::uint8_t>& activations,
-                         const Matrix<std::int8_t>& tile_weights,
-                         const Matrix<std::int32_t>& output) {
-                       CheckTile(activations, tile_weights, {}, output);
-                       ++result_.conv_tiles;
-                       progress_.Advance();
-                     });
+    const Matrix<std::int64_t> tiled = RunTiledGemm(
+        harness_, columns, gemm_weights,
+        [&](const TileCoord&, const Matrix<std::uint8_t>& activations,
+            const Matrix<std::int8_t>& tile_weights, const Matrix<std::int32_t>& output) {
+          CheckTile(activations, tile_weights, {}, output);
+          ++result_.conv_tiles;
+          progress_.Advance();
+        });
     const Matrix<std::int64_t> direct = DirectConvolution(input, weights, shape);
     for (int o = 0; o < direct.rows(); ++o) {
       for (int p = 0; p < direct.cols(); ++p) {
@@ -290,7 +289,8 @@ void Accumulate(RegressionResult& total, const RegressionResult& part) {
 std::vector<Shard> PlanShards(const RegressionSpec& spec, int images) {
   std::vector<Shard> shards;
   for (int first = 0, index = 0; first < spec.random_tiles; first += kRandomTilesPerShard) {
-    shards.push_back({false, index++, first, std::min(kRandomTilesPerShard, spec.random_tiles - first)});
+    shards.push_back(
+        {false, index++, first, std::min(kRandomTilesPerShard, spec.random_tiles - first)});
   }
   for (int first = 0, index = 0; first < images; first += kImagesPerShard) {
     shards.push_back({true, index++, first, std::min(kImagesPerShard, images - first)});
@@ -326,14 +326,14 @@ RegressionResult RunRegression(const RegressionSpec& spec,
 
   const std::vector<Shard> shards = PlanShards(spec, images_needed);
   std::vector<RegressionResult> parts(shards.size());
-  Progress progress("rtl-regress", static_cast<std::uint64_t>(spec.random_tiles) +
-                                       static_cast<std::uint64_t>(images_needed) *
-                                           ConvTilesPerImage(spec.shape),
+  Progress progress("rtl-regress",
+                    static_cast<std::uint64_t>(spec.random_tiles) +
+                        static_cast<std::uint64_t>(images_needed) * ConvTilesPerImage(spec.shape),
                     "tiles");
   ParallelFor(shards.size(), spec.threads, [&](std::size_t index) {
     ShardRunner runner(spec, shards[index], progress);
-    parts[index] = shards[index].convolution ? runner.ConvImages(images, conv1, conv2)
-                                             : runner.RandomTiles();
+    parts[index] =
+        shards[index].convolution ? runner.ConvImages(images, conv1, conv2) : runner.RandomTiles();
   });
   progress.Finish();
 

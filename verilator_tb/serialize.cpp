@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "powersel/common/files.hpp"
+
 namespace powersel::tb {
 
 nlohmann::json ToggleSummaryJson(const ToggleCounts& counts) {
@@ -72,6 +74,12 @@ std::string ToggleHeatmapCsv(const ToggleCounts& counts) {
     }
   }
   return csv;
+}
+
+void WriteRegressionFiles(const std::filesystem::path& dir, std::string_view stem,
+                          const RegressionResult& result) {
+  WriteFileAtomically(dir / fmt::format("{}_toggles.csv", stem), ToggleHeatmapCsv(result.toggles));
+  WriteJsonAtomically(dir / fmt::format("{}.json", stem), ToJson(result));
 }
 
 }  // namespace powersel::tb

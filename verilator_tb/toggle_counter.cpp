@@ -7,9 +7,9 @@
 #include <numeric>
 
 #include "array_model.hpp"
-#include "signal_map.hpp"
 #include "powersel/common/errors.hpp"
 #include "powersel/tb/toggles.hpp"
+#include "signal_map.hpp"
 
 namespace powersel::tb {
 
@@ -116,8 +116,8 @@ inline std::uint64_t BytePopcounts(std::uint64_t x) {
 // The hot loop: plain word operations that the compiler vectorises for the best instruction
 // set the CPU offers.
 __attribute__((target_clones("arch=skylake-avx512", "avx2", "default"))) void CountWords(
-    const std::uint8_t* live, std::size_t words, std::uint64_t* previous,
-    std::uint64_t* even_lanes, std::uint64_t* odd_lanes) {
+    const std::uint8_t* live, std::size_t words, std::uint64_t* previous, std::uint64_t* even_lanes,
+    std::uint64_t* odd_lanes) {
   for (std::size_t i = 0; i < words; ++i) {
     std::uint64_t current;
     std::memcpy(&current, live + 8 * i, sizeof current);
@@ -272,8 +272,14 @@ class ToggleCounter::Impl {
 
 ToggleCounter::ToggleCounter(detail::ArrayModel& model) : impl_(std::make_unique<Impl>(model)) {}
 ToggleCounter::~ToggleCounter() = default;
-void ToggleCounter::Sample() { impl_->Sample(); }
-void ToggleCounter::Clear() { impl_->Clear(); }
-const ToggleCounts& ToggleCounter::counts() const { return impl_->counts(); }
+void ToggleCounter::Sample() {
+  impl_->Sample();
+}
+void ToggleCounter::Clear() {
+  impl_->Clear();
+}
+const ToggleCounts& ToggleCounter::counts() const {
+  return impl_->counts();
+}
 
 }  // namespace powersel::tb

@@ -16,8 +16,12 @@
 namespace powersel::tb::detail {
 
 // Ports narrower than 65 bits are plain integers; wider ones are VlWide word arrays.
-inline void StoreWords(CData& port, const std::uint32_t* words) { port = CData(words[0]); }
-inline void StoreWords(IData& port, const std::uint32_t* words) { port = words[0]; }
+inline void StoreWords(CData& port, const std::uint32_t* words) {
+  port = CData(words[0]);
+}
+inline void StoreWords(IData& port, const std::uint32_t* words) {
+  port = words[0];
+}
 inline void StoreWords(QData& port, const std::uint32_t* words) {
   port = (QData{words[1]} << 32) | words[0];
 }
@@ -28,7 +32,9 @@ void StoreWords(VlWide<N>& port, const std::uint32_t* words) {
   }
 }
 
-inline void LoadWords(const IData& port, std::uint32_t* words) { words[0] = port; }
+inline void LoadWords(const IData& port, std::uint32_t* words) {
+  words[0] = port;
+}
 inline void LoadWords(const QData& port, std::uint32_t* words) {
   words[0] = static_cast<std::uint32_t>(port);
   words[1] = static_cast<std::uint32_t>(port >> 32);
@@ -73,7 +79,9 @@ inline std::int32_t UnpackSignedLane(const std::vector<std::uint32_t>& words, in
                                    static_cast<std::int64_t>(sign));
 }
 
-constexpr std::size_t WordsFor(int bits) { return (static_cast<std::size_t>(bits) + 31) / 32; }
+constexpr std::size_t WordsFor(int bits) {
+  return (static_cast<std::size_t>(bits) + 31) / 32;
+}
 
 template <typename VModel, bool kTraceable>
 class VerilatedArray final : public ArrayModel {
@@ -100,11 +108,19 @@ class VerilatedArray final : public ArrayModel {
     model_->final();
   }
 
-  ArrayShape shape() const override { return shape_; }
-  VerilatedContext& context() override { return *context_; }
+  ArrayShape shape() const override {
+    return shape_;
+  }
+  VerilatedContext& context() override {
+    return *context_;
+  }
 
-  void SetClock(bool high) override { model_->clk_i = high; }
-  void SetResetN(bool high) override { model_->rst_ni = high; }
+  void SetClock(bool high) override {
+    model_->clk_i = high;
+  }
+  void SetResetN(bool high) override {
+    model_->rst_ni = high;
+  }
 
   void SetWeightRow(bool valid, std::span<const std::int8_t> row) override {
     model_->wload_valid_i = valid;
@@ -123,9 +139,13 @@ class VerilatedArray final : public ArrayModel {
     StoreWords(model_->psum_top_i, psum_words_.data());
   }
 
-  void Eval() override { model_->eval(); }
+  void Eval() override {
+    model_->eval();
+  }
 
-  bool OutputValid() const override { return model_->out_valid_o; }
+  bool OutputValid() const override {
+    return model_->out_valid_o;
+  }
 
   void ReadOutputs(std::span<std::int32_t> psums) const override {
     LoadWords(model_->out_psum_o, psum_words_.data());
@@ -134,7 +154,9 @@ class VerilatedArray final : public ArrayModel {
     }
   }
 
-  bool CanTrace() const override { return kTraceable; }
+  bool CanTrace() const override {
+    return kTraceable;
+  }
 
   void OpenTrace(const std::filesystem::path& path) override {
 #if VM_TRACE

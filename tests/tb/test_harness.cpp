@@ -124,7 +124,8 @@ TEST_CASE("weight loads and streams take the documented number of cycles", "[tb]
   const std::uint64_t before_stream = harness.cycles();
   harness.Stream(Matrix<std::uint8_t>(stream_rows, size, 1));
   // The last row is driven in cycle stream_rows and read PipelineLatency - 1 cycles later.
-  CHECK(harness.cycles() - before_stream == std::uint64_t(stream_rows - 1 + PipelineLatency(shape)));
+  CHECK(harness.cycles() - before_stream ==
+        std::uint64_t(stream_rows - 1 + PipelineLatency(shape)));
 }
 
 TEST_CASE("tiles that do not fit the array are refused", "[tb]") {

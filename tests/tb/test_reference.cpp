@@ -11,10 +11,10 @@ using namespace powersel::tb;
 
 TEST_CASE("the 22-bit wrap matches hand-computed values", "[tb]") {
   CHECK(WrapPsum(0) == 0);
-  CHECK(WrapPsum(2'097'151) == 2'097'151);     // 2^21 - 1, the largest value
-  CHECK(WrapPsum(2'097'152) == -2'097'152);    // 2^21 wraps to -2^21
-  CHECK(WrapPsum(-2'097'153) == 2'097'151);    // -2^21 - 1 wraps to 2^21 - 1
-  CHECK(WrapPsum(4'194'304 + 5) == 5);         // 2^22 + 5
+  CHECK(WrapPsum(2'097'151) == 2'097'151);   // 2^21 - 1, the largest value
+  CHECK(WrapPsum(2'097'152) == -2'097'152);  // 2^21 wraps to -2^21
+  CHECK(WrapPsum(-2'097'153) == 2'097'151);  // -2^21 - 1 wraps to 2^21 - 1
+  CHECK(WrapPsum(4'194'304 + 5) == 5);       // 2^22 + 5
 }
 
 TEST_CASE("im2col times the weight matrix equals the direct convolution", "[tb]") {

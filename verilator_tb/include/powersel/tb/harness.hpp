@@ -16,10 +16,14 @@ namespace powersel::tb {
 
 // Cycles from an activation row entering the array to its result row leaving it: one input
 // skew stage plus Rows PE stages down a column plus Cols - 1 stages of skew and de-skew.
-constexpr int PipelineLatency(ArrayShape shape) { return shape.rows + shape.cols; }
+constexpr int PipelineLatency(ArrayShape shape) {
+  return shape.rows + shape.cols;
+}
 
 // Cycles of LoadWeights: one row per cycle plus the load-path register.
-constexpr int WeightLoadCycles(ArrayShape shape) { return shape.rows + 1; }
+constexpr int WeightLoadCycles(ArrayShape shape) {
+  return shape.rows + 1;
+}
 
 // Array sizes this build has a Verilated model for (CMake option POWERSEL_ARRAY_SIZES).
 std::vector<ArrayShape> AvailableShapes();

@@ -43,8 +43,7 @@ Matrix<std::int64_t> DirectConvolution(std::span<const std::uint8_t> input,
 // K = C * kernel * kernel (column = (c, ky, kx)); padding reads zeros.
 Matrix<std::uint8_t> Im2Col(std::span<const std::uint8_t> input, const ConvShape& shape);
 // Weights as the K x N matrix (N = out channels) that multiplies Im2Col's output.
-Matrix<std::int8_t> ConvWeightsAsGemm(std::span<const std::int8_t> weights,
-                                      const ConvShape& shape);
+Matrix<std::int8_t> ConvWeightsAsGemm(std::span<const std::int8_t> weights, const ConvShape& shape);
 
 // Exact 64-bit GEMM: the value a tiled GEMM must reproduce when no pass overflows.
 Matrix<std::int64_t> ExactGemm(const Matrix<std::uint8_t>& activations,

@@ -1,0 +1,48 @@
+// powersel run: the whole loop from a YAML configuration (or the embedded default).
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "powersel/power/run.hpp"
+
+namespace powersel::app {
+
+namespace {
+
+struct RunOptions {
+  CommonOptions common;
+  std::filesystem::path config;
+};
+
+int Run(const RunOptions& options, const CLI::App& command) {
+  power::RunSpec spec =
+      options.config.empty() ? power::DefaultRunSpec() : power::LoadRunSpec(options.config);
+  // Flags given on the command line override the file.
+  if (command.count("--seed") > 0) {
+    spec.seed = options.common.seed;
+  }
+  if (command.count("--threads") > 0 || options.config.empty()) {
+    spec.threads = options.common.threads;
+  }
+  const power::RunOutcome outcome = power::RunPipeline(spec, options.common.out);
+  for (const std::string& failure : outcome.failures) {
+    fmt::print("FAIL: {}\n", failure);
+  }
+  fmt::print("run {}: report in {}\n", outcome.passed ? "passed" : "FAILED",
+             (options.common.out / "report.md").string());
+  return outcome.passed ? 0 : 1;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, int& exit_status) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* command =
+      app.add_subcommand("run", "Run the whole loop from a YAML config into one run directory");
+  AddCommonOptions(*command, options->common);
+  options->common.out = "runs/default";
+  command->add_option("config", options->config, "YAML configuration (default: embedded)")
+      ->check(CLI::ExistingFile);
+  command->callback([options, command, &exit_status] { exit_status = Run(*options, *command); });
+}
+
+}  // namespace powersel::app

@@ -1,0 +1,55 @@
+// Strict reading of YAML configuration: unknown keys and wrong types are input errors that
+// name the file and the dotted field.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace YAML {
+class Node;
+}
+
+namespace powersel {
+
+class ConfigNode {
+ public:
+  // Parses `file`; a missing file or bad YAML is an InputError.
+  static ConfigNode Load(const std::filesystem::path& file);
+  // Parses text, for embedded defaults and tests; `origin` names it in errors.
+  static ConfigNode Parse(const std::string& text, const std::string& origin);
+
+  ConfigNode(const ConfigNode&);
+  ConfigNode& operator=(const ConfigNode&);
+  ~ConfigNode();
+
+  // Throws InputError on any key of this mapping outside `allowed`.
+  void ExpectOnly(std::initializer_list<std::string_view> allowed) const;
+
+  bool Has(std::string_view key) const;
+  // A nested mapping; absent keys give an empty mapping, so defaults apply below it.
+  ConfigNode Section(std::string_view key) const;
+
+  std::int64_t Int(std::string_view key, std::int64_t fallback, std::int64_t min,
+                   std::int64_t max) const;
+  double Double(std::string_view key, double fallback, double min, double max) const;
+  bool Bool(std::string_view key, bool fallback) const;
+  std::string String(std::string_view key, const std::string& fallback) const;
+  std::vector<std::int64_t> IntList(std::string_view key, const std::vector<std::int64_t>& fallback,
+                                    std::int64_t min, std::int64_t max) const;
+
+ private:
+  ConfigNode(std::shared_ptr<const std::string> file, std::string path,
+             std::unique_ptr<YAML::Node> node);
+  std::string FieldPath(std::string_view key) const;
+
+  std::shared_ptr<const std::string> file_;
+  std::string path_;  // dotted path of this mapping, empty at the root
+  std::unique_ptr<YAML::Node> node_;
+};
+
+}  // namespace powersel

@@ -1,0 +1,58 @@
+#include <fmt/format.h>
+
+#include "powersel/common/config.hpp"
+#include "powersel/common/errors.hpp"
+#include "powersel/power/run.hpp"
+
+namespace powersel::power {
+
+namespace {
+
+constexpr std::int64_t kMaxArraySize = 64;  // the 22-bit partial sum covers 64 rows
+constexpr std::int64_t kMaxTiles = 1'000'000;
+
+RunSpec ReadRunSpec(const ConfigNode& root) {
+  root.ExpectOnly({"seed", "threads", "array", "rtl_regress"});
+  RunSpec spec;
+  spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
+  spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
+
+  const ConfigNode array = root.Section("array");
+  array.ExpectOnly({"rows", "cols"});
+  spec.array.rows = static_cast<int>(array.Int("rows", spec.array.rows, 1, kMaxArraySize));
+  spec.array.cols = static_cast<int>(array.Int("cols", spec.array.cols, 1, 1024));
+
+  const ConfigNode regress = root.Section("rtl_regress");
+  regress.ExpectOnly({"random_tiles", "conv_tiles", "extra_sizes"});
+  RtlRegressStep& step = spec.rtl_regress;
+  step.random_tiles =
+      static_cast<int>(regress.Int("random_tiles", step.random_tiles, 0, kMaxTiles));
+  step.conv_tiles = static_cast<int>(regress.Int("conv_tiles", step.conv_tiles, 0, kMaxTiles));
+  const std::vector<std::int64_t> default_sizes(step.extra_sizes.begin(), step.extra_sizes.end());
+  const auto sizes = regress.IntList("extra_sizes", default_sizes, 1, kMaxArraySize);
+  step.extra_sizes.assign(sizes.begin(), sizes.end());
+  return spec;
+}
+
+}  // namespace
+
+RunSpec DefaultRunSpec() {
+  return RunSpec{};
+}
+
+RunSpec LoadRunSpec(const std::filesystem::path& file) {
+  return ReadRunSpec(ConfigNode::Load(file));
+}
+
+std::string DumpRunSpec(const RunSpec& spec) {
+  return fmt::format(
+      "# powersel run configuration (as used for this run directory)\n"
+      "seed: {}\n"
+      "threads: {}\n"
+      "array:\n  rows: {}\n  cols: {}\n"
+      "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n",
+      spec.seed, spec.threads, spec.array.rows, spec.array.cols, spec.rtl_regress.random_tiles,
+      spec.rtl_regress.conv_tiles, fmt::join(spec.rtl_regress.extra_sizes, ", "));
+}
+
+}  // namespace powersel::power

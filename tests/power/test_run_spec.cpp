@@ -1,0 +1,83 @@
+// Run configurations: defaults, overrides, and one-line errors for bad input.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "powersel/common/errors.hpp"
+#include "powersel/power/run.hpp"
+
+using namespace powersel::power;
+
+namespace {
+
+std::filesystem::path WriteConfig(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("a configuration overrides only what it names", "[power]") {
+  const auto path = WriteConfig("powersel_cfg_ok.yaml",
+                                "seed: 7\narray: {rows: 8}\nrtl_regress:\n  conv_tiles: 3\n");
+  const RunSpec spec = LoadRunSpec(path);
+  CHECK(spec.seed == 7);
+  CHECK(spec.array.rows == 8);
+  CHECK(spec.array.cols == DefaultRunSpec().array.cols);
+  CHECK(spec.rtl_regress.conv_tiles == 3);
+  CHECK(spec.rtl_regress.random_tiles == DefaultRunSpec().rtl_regress.random_tiles);
+}
+
+TEST_CASE("the stored configuration reads back to the same spec", "[power]") {
+  RunSpec spec = DefaultRunSpec();
+  spec.seed = 42;
+  spec.rtl_regress.extra_sizes = {4, 16};
+  const RunSpec again = LoadRunSpec(WriteConfig("powersel_cfg_dump.yaml", DumpRunSpec(spec)));
+  CHECK(again.seed == 42);
+  CHECK(again.rtl_regress.extra_sizes == std::vector<int>{4, 16});
+  CHECK(DumpRunSpec(again) == DumpRunSpec(spec));
+}
+
+TEST_CASE("bad configurations name the file and the field", "[power]") {
+  using Catch::Contains;
+  const auto unknown = WriteConfig("powersel_cfg_unknown.yaml", "rtl_regress:\n  tiles: 3\n");
+  CHECK_THROWS_WITH(LoadRunSpec(unknown), Contains("rtl_regress.tiles: unknown key"));
+  const auto wrong_type = WriteConfig("powersel_cfg_type.yaml", "seed: many\n");
+  CHECK_THROWS_WITH(LoadRunSpec(wrong_type), Contains("seed: expected an integer"));
+  const auto range = WriteConfig("powersel_cfg_range.yaml", "array: {rows: 65}\n");
+  CHECK_THROWS_WITH(LoadRunSpec(range), Contains("array.rows: expected an integer in [1, 64]"));
+  const auto list = WriteConfig("powersel_cfg_list.yaml", "rtl_regress: {extra_sizes: [4, x]}\n");
+  CHECK_THROWS_WITH(LoadRunSpec(list), Contains("rtl_regress.extra_sizes[1]"));
+  const auto broken = WriteConfig("powersel_cfg_broken.yaml", "seed: [1,\n");
+  CHECK_THROWS_AS(LoadRunSpec(broken), powersel::InputError);
+  CHECK_THROWS_WITH(LoadRunSpec("/nonexistent/run.yaml"), Contains("cannot open"));
+}
+
+TEST_CASE("a small run writes its config, the contract JSON and both reports", "[power]") {
+  RunSpec spec = DefaultRunSpec();
+  spec.array = {4, 4};
+  spec.rtl_regress = {6, 4, {8}};
+  const auto out = std::filesystem::temp_directory_path() / "powersel_small_run";
+  std::filesystem::remove_all(out);
+  const RunOutcome outcome = RunPipeline(spec, out);
+  CHECK(outcome.passed);
+  for (const char* file : {"config.yaml", "rtl-regress.json", "rtl-regress_toggles.csv",
+                           "rtl-regress-8x8.json", "report.md", "report.html"}) {
+    CAPTURE(file);
+    CHECK(std::filesystem::exists(out / file));
+  }
+  std::ifstream json_file(out / "rtl-regress.json");
+  const std::string json((std::istreambuf_iterator<char>(json_file)),
+                         std::istreambuf_iterator<char>());
+  for (const char* field : {"\"rows\": 4", "\"cols\": 4", "\"tiles\"", "\"mismatches\": 0",
+                            "\"cycles\"", "\"toggles\""}) {
+    CAPTURE(field);
+    CHECK(json.find(field) != std::string::npos);
+  }
+  // No staging file is left behind.
+  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+    CHECK(entry.path().string().find(".tmp") == std::string::npos);
+  }
+  std::filesystem::remove_all(out);
+}
