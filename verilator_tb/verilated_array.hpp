@@ -96,6 +96,8 @@ class VerilatedArray final : public ArrayModel {
     // Datapath registers start at zero, as a gate-level netlist does, for reproducible counts.
     context_->randReset(0);
     context_->traceEverOn(kTraceable && enable_trace);
+    // Scopes register with the thread's current context: make it ours (see the destructor).
+    Verilated::threadContextp(context_.get());
     model_ = std::make_unique<VModel>(context_.get(), "TOP");
   }
 
@@ -106,6 +108,10 @@ class VerilatedArray final : public ArrayModel {
     }
 #endif
     model_->final();
+    // Scopes unregister from the thread's current context, which may be another model's (or
+    // one already destroyed) when several models share a thread.
+    Verilated::threadContextp(context_.get());
+    model_.reset();
   }
 
   ArrayShape shape() const override {

@@ -1,0 +1,218 @@
+#include "powersel/power/gate_energy.hpp"
+
+#include <bit>
+
+namespace powersel::power {
+
+namespace {
+
+constexpr const char* kSwitching = "net switching";
+constexpr const char* kClock = "clock";
+
+// Average of a pin's internal-power tables over its related pins: a zero-delay simulation
+// cannot tell which input caused an output transition.
+std::pair<double, double> OutputInternalEnergy(const LibertyPin& pin, double load, double slew) {
+  double rise = 0;
+  double fall = 0;
+  int groups = 0;
+  for (const InternalPower& power : pin.internal_power) {
+    if (power.related_pin.empty()) {
+      continue;
+    }
+    rise += power.rise ? power.rise->Lookup(load, slew) : 0;
+    fall += power.fall ? power.fall->Lookup(load, slew) : 0;
+    ++groups;
+  }
+  return groups == 0 ? std::pair{0.0, 0.0} : std::pair{rise / groups, fall / groups};
+}
+
+// Energy an input pin dissipates itself when it toggles (groups without a related pin).
+std::pair<double, double> InputPassiveEnergy(const LibertyPin& pin, double slew) {
+  double rise = 0;
+  double fall = 0;
+  for (const InternalPower& power : pin.internal_power) {
+    if (power.related_pin.empty()) {
+      rise += power.rise ? power.rise->Lookup(0, slew) : 0;
+      fall += power.fall ? power.fall->Lookup(0, slew) : 0;
+    }
+  }
+  return {rise, fall};
+}
+
+}  // namespace
+
+int NetEnergyTable::Category(const std::string& name) {
+  for (std::size_t i = 0; i < categories_.size(); ++i) {
+    if (categories_[i] == name) {
+      return static_cast<int>(i);
+    }
+  }
+  categories_.push_back(name);
+  return static_cast<int>(categories_.size()) - 1;
+}
+
+NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& library,
+                               const GateEnergyOptions& options,
+                               const std::map<int, double>& external_load_pf) {
+  const std::size_t nets = static_cast<std::size_t>(netlist.net_count);
+  rise_fj_.assign(nets, 0);
+  fall_fj_.assign(nets, 0);
+  load_pf_.assign(nets, 0);
+  parts_.assign(nets, {});
+  const int switching = Category(kSwitching);
+  const int clock = Category(kClock);
+  const double unit_fj = library.EnergyUnitFj();
+  const double slew = options.input_slew_ns / library.time_unit_ns;
+  const double volts = library.nominal_voltage_v;
+
+  // Loads first: every input pin a net reaches, plus the wire estimate.
+  std::vector<int> fanout(nets, 0);
+  std::vector<double> pin_load_pf(nets, 0);
+  std::vector<bool> is_clock(nets, false);
+  for (const GateNetlist::Instance& instance : netlist.instances) {
+    for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
+      const LibertyPin& pin = instance.cell->pins[p];
+      const std::size_t net = static_cast<std::size_t>(instance.pin_nets[p]);
+      if (!pin.is_output) {
+        ++fanout[net];
+        pin_load_pf[net] += pin.Capacitance() * library.capacitance_unit_pf;
+        is_clock[net] = is_clock[net] || pin.is_clock;
+      }
+    }
+  }
+  for (std::size_t net = 2; net < nets; ++net) {
+    const double wire =
+        fanout[net] == 0 ? 0 : options.wire_base_pf + options.wire_per_fanout_pf * fanout[net];
+    load_pf_[net] = pin_load_pf[net] + wire;
+    // Half C V^2 per transition, in fJ (pF x V^2 = pJ).
+    const double switching_fj = 0.5 * load_pf_[net] * volts * volts * 1000.0;
+    if (switching_fj > 0 && !is_clock[net]) {
+      parts_[net].push_back({switching, switching_fj, switching_fj});
+    }
+  }
+
+  for (const GateNetlist::Instance& instance : netlist.instances) {
+    const int category = Category(instance.cell->name);
+    for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
+      const LibertyPin& pin = instance.cell->pins[p];
+      const int net = instance.pin_nets[p];
+      const std::size_t index = static_cast<std::size_t>(net);
+      if (pin.is_output) {
+        const auto external = external_load_pf.find(net);
+        const double load_pf =
+            load_pf_[index] + (external == external_load_pf.end() ? 0.0 : external->second);
+        const auto [rise, fall] =
+            OutputInternalEnergy(pin, load_pf / library.capacitance_unit_pf, slew);
+        parts_[index].push_back({category, rise * unit_fj, fall * unit_fj});
+      } else if (pin.is_clock) {
+        // The clock rises and falls once every cycle, whatever the data does.
+        const auto [rise, fall] = InputPassiveEnergy(pin, slew);
+        clock_fj_ += (rise + fall) * unit_fj;
+      } else if (net > 1) {
+        const auto [rise, fall] = InputPassiveEnergy(pin, slew);
+        if (rise != 0 || fall != 0) {
+          parts_[index].push_back({category, rise * unit_fj, fall * unit_fj});
+        }
+      }
+    }
+  }
+  for (std::size_t net = 2; net < nets; ++net) {
+    if (is_clock[net]) {
+      clock_fj_ += load_pf_[net] * volts * volts * 1000.0;  // two transitions of 1/2 C V^2
+    }
+    for (const Part& part : parts_[net]) {
+      rise_fj_[net] += part.rise_fj;
+      fall_fj_[net] += part.fall_fj;
+    }
+  }
+  (void)clock;
+}
+
+std::map<int, double> MirroredPortLoads(
+    const GateNetlist& netlist, const NetEnergyTable& table,
+    const std::vector<std::pair<std::string, std::string>>& output_to_input) {
+  std::map<int, double> loads;
+  for (const auto& [output, input] : output_to_input) {
+    const GateNetlist::Port& out = netlist.FindPort(output);
+    const GateNetlist::Port& in = netlist.FindPort(input);
+    for (std::size_t bit = 0; bit < out.nets.size() && bit < in.nets.size(); ++bit) {
+      loads[out.nets[bit]] += table.load_pf(in.nets[bit]);
+    }
+  }
+  return loads;
+}
+
+GateEnergyMeter::GateEnergyMeter(const NetEnergyTable& table, int net_count, int lanes,
+                                 bool track_lane_toggles)
+    : table_(table),
+      lanes_(lanes),
+      track_lane_toggles_(track_lane_toggles),
+      lane_energy_fj_(kLanes, 0),
+      net_rises_(static_cast<std::size_t>(net_count), 0),
+      net_falls_(static_cast<std::size_t>(net_count), 0),
+      lane_toggles_(track_lane_toggles ? static_cast<std::size_t>(net_count) * kLanes : 0, 0) {}
+
+void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
+  ++cycles_;
+  const std::span<const std::uint64_t> rises = simulator.rises();
+  const std::span<const std::uint64_t> falls = simulator.falls();
+  const std::uint64_t active = lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
+  for (std::size_t net = 2; net < rises.size(); ++net) {
+    std::uint64_t rose = rises[net] & active;
+    std::uint64_t fell = falls[net] & active;
+    if ((rose | fell) == 0) {
+      continue;
+    }
+    net_rises_[net] += static_cast<std::uint64_t>(std::popcount(rose));
+    net_falls_[net] += static_cast<std::uint64_t>(std::popcount(fell));
+    if (track_lane_toggles_) {
+      for (std::uint64_t both = rose | fell; both != 0; both &= both - 1) {
+        ++lane_toggles_[net * kLanes + static_cast<std::size_t>(std::countr_zero(both))];
+      }
+    }
+    const double rise_fj = table_.rise_fj(static_cast<int>(net));
+    const double fall_fj = table_.fall_fj(static_cast<int>(net));
+    for (; rose != 0; rose &= rose - 1) {
+      lane_energy_fj_[static_cast<std::size_t>(std::countr_zero(rose))] += rise_fj;
+    }
+    for (; fell != 0; fell &= fell - 1) {
+      lane_energy_fj_[static_cast<std::size_t>(std::countr_zero(fell))] += fall_fj;
+    }
+  }
+  for (int lane = 0; lane < lanes_; ++lane) {
+    lane_energy_fj_[static_cast<std::size_t>(lane)] += table_.clock_fj_per_cycle();
+  }
+}
+
+void GateEnergyMeter::Clear() {
+  cycles_ = 0;
+  std::fill(lane_energy_fj_.begin(), lane_energy_fj_.end(), 0);
+  std::fill(net_rises_.begin(), net_rises_.end(), 0);
+  std::fill(net_falls_.begin(), net_falls_.end(), 0);
+  std::fill(lane_toggles_.begin(), lane_toggles_.end(), 0);
+}
+
+std::uint32_t GateEnergyMeter::lane_toggles(int net, int lane) const {
+  return lane_toggles_[static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane)];
+}
+
+std::vector<double> GateEnergyMeter::CategoryEnergyFj() const {
+  std::vector<double> energy(table_.categories().size(), 0);
+  energy[1] = table_.clock_fj_per_cycle() * static_cast<double>(cycles_) * lanes_;
+  for (std::size_t net = 2; net < net_rises_.size(); ++net) {
+    for (const NetEnergyTable::Part& part : table_.parts(static_cast<int>(net))) {
+      energy[static_cast<std::size_t>(part.category)] +=
+          part.rise_fj * static_cast<double>(net_rises_[net]) +
+          part.fall_fj * static_cast<double>(net_falls_[net]);
+    }
+  }
+  return energy;
+}
+
+double GateEnergyMeter::NetEnergyFj(int net) const {
+  const std::size_t index = static_cast<std::size_t>(net);
+  return table_.rise_fj(net) * static_cast<double>(net_rises_[index]) +
+         table_.fall_fj(net) * static_cast<double>(net_falls_[index]);
+}
+
+}  // namespace powersel::power

@@ -1,0 +1,283 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <queue>
+#include <stdexcept>
+
+#include "boolean_function.hpp"
+#include "powersel/common/errors.hpp"
+#include "powersel/power/netlist.hpp"
+
+namespace powersel::power {
+
+namespace {
+
+using detail::BooleanFunction;
+
+struct CompiledOutput {
+  int net;
+  BooleanFunction function;
+};
+
+struct CombinationalGate {
+  std::vector<int> input_nets;
+  std::vector<CompiledOutput> outputs;
+};
+
+struct FlipFlop {
+  std::vector<int> input_nets;
+  BooleanFunction next_state;
+  std::optional<BooleanFunction> clear;
+  std::optional<BooleanFunction> preset;
+  std::vector<CompiledOutput> outputs;  // functions of (state, state_inverse)
+};
+
+bool IsPlainPin(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+}  // namespace
+
+class GateSimulator::Impl {
+ public:
+  explicit Impl(const GateNetlist& netlist) {
+    std::vector<CombinationalGate> unordered;
+    for (const GateNetlist::Instance& instance : netlist.instances) {
+      const LibertyCell& cell = *instance.cell;
+      std::vector<std::string> input_names;
+      std::vector<int> input_nets;
+      for (std::size_t p = 0; p < cell.pins.size(); ++p) {
+        if (!cell.pins[p].is_output) {
+          input_names.push_back(cell.pins[p].name);
+          input_nets.push_back(instance.pin_nets[p]);
+        }
+      }
+      try {
+        if (cell.is_latch) {
+          throw std::invalid_argument("latches are not supported");
+        }
+        if (cell.flip_flop) {
+          flip_flops_.push_back(CompileFlipFlop(cell, instance, input_names, input_nets));
+        } else {
+          CombinationalGate gate{input_nets, {}};
+          for (std::size_t p = 0; p < cell.pins.size(); ++p) {
+            if (cell.pins[p].is_output) {
+              if (cell.pins[p].function.empty()) {
+                throw std::invalid_argument("output " + cell.pins[p].name + " has no function");
+              }
+              gate.outputs.push_back(
+                  {instance.pin_nets[p], BooleanFunction(cell.pins[p].function, input_names)});
+            }
+          }
+          unordered.push_back(std::move(gate));
+        }
+      } catch (const std::invalid_argument& error) {
+        throw InputError(netlist.module, "cell " + instance.name + " (" + cell.name + ")",
+                         error.what());
+      }
+    }
+    Levelize(netlist, std::move(unordered));
+    state_.assign(flip_flops_.size(), 0);
+  }
+
+  void Capture(std::vector<std::uint64_t>& values) {
+    for (std::size_t f = 0; f < flip_flops_.size(); ++f) {
+      const FlipFlop& flop = flip_flops_[f];
+      Gather(flop.input_nets, values);
+      std::uint64_t next = flop.next_state.Evaluate(inputs_);
+      state_[f] = ApplyAsync(flop, next);
+    }
+    DriveFlipFlopOutputs(values);
+  }
+
+  void Settle(std::vector<std::uint64_t>& values) {
+    constexpr int kMaxAsyncPasses = 4;
+    for (int pass = 0; pass < kMaxAsyncPasses; ++pass) {
+      for (const CombinationalGate& gate : gates_) {
+        Gather(gate.input_nets, values);
+        for (const CompiledOutput& output : gate.outputs) {
+          values[static_cast<std::size_t>(output.net)] = output.function.Evaluate(inputs_);
+        }
+      }
+      // Asynchronous clear and preset act as soon as their inputs settle.
+      bool changed = false;
+      for (std::size_t f = 0; f < flip_flops_.size(); ++f) {
+        Gather(flip_flops_[f].input_nets, values);
+        const std::uint64_t forced = ApplyAsync(flip_flops_[f], state_[f]);
+        changed |= forced != state_[f];
+        state_[f] = forced;
+      }
+      if (!changed) {
+        return;
+      }
+      DriveFlipFlopOutputs(values);
+    }
+  }
+
+ private:
+  FlipFlop CompileFlipFlop(const LibertyCell& cell, const GateNetlist::Instance& instance,
+                           const std::vector<std::string>& input_names,
+                           const std::vector<int>& input_nets) {
+    const LibertyFlipFlop& ff = *cell.flip_flop;
+    if (!IsPlainPin(ff.clocked_on)) {
+      throw std::invalid_argument("only rising-edge flip-flops are supported (clocked_on \"" +
+                                  ff.clocked_on + "\")");
+    }
+    FlipFlop flop{input_nets, BooleanFunction(ff.next_state, input_names), {}, {}, {}};
+    if (!ff.clear.empty()) {
+      flop.clear.emplace(ff.clear, input_names);
+    }
+    if (!ff.preset.empty()) {
+      flop.preset.emplace(ff.preset, input_names);
+    }
+    const std::vector<std::string> state_names = {ff.state, ff.state_inverse};
+    for (std::size_t p = 0; p < cell.pins.size(); ++p) {
+      if (cell.pins[p].is_output) {
+        flop.outputs.push_back(
+            {instance.pin_nets[p], BooleanFunction(cell.pins[p].function, state_names)});
+      }
+    }
+    return flop;
+  }
+
+  // Orders gates so that each reads only settled nets; a combinational loop is an error.
+  void Levelize(const GateNetlist& netlist, std::vector<CombinationalGate> unordered) {
+    std::vector<int> driver(static_cast<std::size_t>(netlist.net_count), -1);
+    for (std::size_t g = 0; g < unordered.size(); ++g) {
+      for (const CompiledOutput& output : unordered[g].outputs) {
+        driver[static_cast<std::size_t>(output.net)] = static_cast<int>(g);
+      }
+    }
+    std::vector<int> pending(unordered.size(), 0);
+    std::vector<std::vector<int>> readers(unordered.size());
+    for (std::size_t g = 0; g < unordered.size(); ++g) {
+      for (const int net : unordered[g].input_nets) {
+        if (const int source = driver[static_cast<std::size_t>(net)]; source >= 0) {
+          ++pending[g];
+          readers[static_cast<std::size_t>(source)].push_back(static_cast<int>(g));
+        }
+      }
+    }
+    std::queue<int> ready;
+    for (std::size_t g = 0; g < unordered.size(); ++g) {
+      if (pending[g] == 0) {
+        ready.push(static_cast<int>(g));
+      }
+    }
+    std::vector<int> order;
+    while (!ready.empty()) {
+      const int g = ready.front();
+      ready.pop();
+      order.push_back(g);
+      for (const int reader : readers[static_cast<std::size_t>(g)]) {
+        if (--pending[static_cast<std::size_t>(reader)] == 0) {
+          ready.push(reader);
+        }
+      }
+    }
+    if (order.size() != unordered.size()) {
+      throw InputError(netlist.module, "", "the netlist has a combinational loop");
+    }
+    for (const int g : order) {
+      gates_.push_back(std::move(unordered[static_cast<std::size_t>(g)]));
+    }
+  }
+
+  std::uint64_t ApplyAsync(const FlipFlop& flop, std::uint64_t state) const {
+    if (flop.preset) {
+      state |= flop.preset->Evaluate(inputs_);
+    }
+    if (flop.clear) {
+      state &= ~flop.clear->Evaluate(inputs_);  // clear wins when both are active
+    }
+    return state;
+  }
+
+  void DriveFlipFlopOutputs(std::vector<std::uint64_t>& values) {
+    for (std::size_t f = 0; f < flip_flops_.size(); ++f) {
+      const std::uint64_t state[2] = {state_[f], ~state_[f]};
+      for (const CompiledOutput& output : flip_flops_[f].outputs) {
+        values[static_cast<std::size_t>(output.net)] = output.function.Evaluate(state);
+      }
+    }
+  }
+
+  void Gather(const std::vector<int>& nets, const std::vector<std::uint64_t>& values) {
+    inputs_.resize(nets.size());
+    for (std::size_t i = 0; i < nets.size(); ++i) {
+      inputs_[i] = values[static_cast<std::size_t>(nets[i])];
+    }
+  }
+
+  std::vector<CombinationalGate> gates_;
+  std::vector<FlipFlop> flip_flops_;
+  std::vector<std::uint64_t> state_;
+  std::vector<std::uint64_t> inputs_;
+};
+
+GateSimulator::GateSimulator(const GateNetlist& netlist)
+    : netlist_(netlist),
+      values_(static_cast<std::size_t>(netlist.net_count), 0),
+      previous_(values_.size(), 0),
+      pending_inputs_(values_.size(), 0),
+      rises_(values_.size(), 0),
+      falls_(values_.size(), 0),
+      impl_(std::make_unique<Impl>(netlist)) {
+  values_[1] = ~std::uint64_t{0};
+  // Power-on: all inputs and registers low, the logic settled.
+  impl_->Settle(values_);
+}
+
+GateSimulator::~GateSimulator() = default;
+
+void GateSimulator::SetInputBit(int input_net, std::uint64_t lanes) {
+  pending_inputs_[static_cast<std::size_t>(input_net)] = lanes;
+}
+
+void GateSimulator::SetInput(const GateNetlist::Port& port,
+                             std::span<const std::int64_t> lane_values) {
+  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
+    std::uint64_t lanes = 0;
+    for (std::size_t lane = 0; lane < lane_values.size(); ++lane) {
+      lanes |= ((static_cast<std::uint64_t>(lane_values[lane]) >> bit) & 1U) << lane;
+    }
+    SetInputBit(port.nets[bit], lanes);
+  }
+}
+
+void GateSimulator::Step() {
+  previous_ = values_;
+  impl_->Capture(values_);
+  for (const GateNetlist::Port& port : netlist_.ports) {
+    if (port.is_input) {
+      for (const int net : port.nets) {
+        if (net > 1) {
+          values_[static_cast<std::size_t>(net)] = pending_inputs_[static_cast<std::size_t>(net)];
+        }
+      }
+    }
+  }
+  impl_->Settle(values_);
+  for (std::size_t net = 0; net < values_.size(); ++net) {
+    const std::uint64_t changed = previous_[net] ^ values_[net];
+    rises_[net] = changed & values_[net];
+    falls_[net] = changed & previous_[net];
+  }
+}
+
+std::int64_t GateSimulator::PortValue(const GateNetlist::Port& port, int lane,
+                                      bool sign_extend) const {
+  std::uint64_t value = 0;
+  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
+    value |= ((values_[static_cast<std::size_t>(port.nets[bit])] >> lane) & 1U) << bit;
+  }
+  const std::size_t width = port.nets.size();
+  if (sign_extend && width < 64 && ((value >> (width - 1)) & 1U) != 0) {
+    value |= ~std::uint64_t{0} << width;
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+}  // namespace powersel::power

@@ -1,0 +1,103 @@
+// Energy of a simulated gate-level netlist from its library: every net transition costs
+// 1/2 C V^2 for its load (fan-out pin capacitances plus a wire estimate) plus the driving
+// cell's internal energy for that transition and the passive energy of the pins it reaches;
+// every cycle costs the clock: flip-flop clock-pin energy and the clock net's own switching.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "powersel/power/liberty.hpp"
+#include "powersel/power/netlist.hpp"
+
+namespace powersel::power {
+
+struct GateEnergyOptions {
+  // Transition time assumed at every cell input (ns) for the internal-energy tables: a
+  // typical edge of a lightly loaded OSU018 gate (0.04-0.12 ns in its transition tables).
+  double input_slew_ns = 0.1;
+  // Wire-load estimate, the library having no wire_load model: a short local net of a
+  // compact PE, about 10-20 um of metal at 0.1-0.2 fF/um.
+  double wire_base_pf = 0.002;
+  double wire_per_fanout_pf = 0.002;
+};
+
+// Per-net energies in fJ, with the parts that make them up, for a netlist and library.
+class NetEnergyTable {
+ public:
+  // `external_load_pf` adds load outside the netlist to some nets (e.g. an output port's
+  // neighbour); its switching is left to whoever owns that wire.
+  NetEnergyTable(const GateNetlist& netlist, const Library& library,
+                 const GateEnergyOptions& options,
+                 const std::map<int, double>& external_load_pf = {});
+
+  double rise_fj(int net) const { return rise_fj_[static_cast<std::size_t>(net)]; }
+  double fall_fj(int net) const { return fall_fj_[static_cast<std::size_t>(net)]; }
+  double load_pf(int net) const { return load_pf_[static_cast<std::size_t>(net)]; }
+  double clock_fj_per_cycle() const { return clock_fj_; }
+
+  // Energy categories: "net switching", "clock", then one per cell type (internal energy).
+  const std::vector<std::string>& categories() const { return categories_; }
+  struct Part {
+    int category;
+    double rise_fj;
+    double fall_fj;
+  };
+  std::span<const Part> parts(int net) const { return parts_[static_cast<std::size_t>(net)]; }
+
+ private:
+  int Category(const std::string& name);
+
+  std::vector<double> rise_fj_;
+  std::vector<double> fall_fj_;
+  std::vector<double> load_pf_;
+  std::vector<std::vector<Part>> parts_;
+  std::vector<std::string> categories_;
+  double clock_fj_ = 0;
+};
+
+// Input ports whose nets a neighbouring instance of the same netlist drives from the given
+// output port: the output's external load is the input's load (e.g. act_o feeds the next
+// PE's act_i).
+std::map<int, double> MirroredPortLoads(
+    const GateNetlist& netlist, const NetEnergyTable& table,
+    const std::vector<std::pair<std::string, std::string>>& output_to_input);
+
+// Adds up energy and transitions after every GateSimulator::Step().
+class GateEnergyMeter {
+ public:
+  // `lanes` simulated lanes each pay the clock every cycle.
+  GateEnergyMeter(const NetEnergyTable& table, int net_count, int lanes,
+                  bool track_lane_toggles = false);
+
+  void Accumulate(const GateSimulator& simulator);
+  void Clear();
+
+  std::uint64_t cycles() const { return cycles_; }
+  std::span<const double> lane_energy_fj() const { return lane_energy_fj_; }
+  // Transitions of each net summed over lanes.
+  std::uint64_t net_rises(int net) const { return net_rises_[static_cast<std::size_t>(net)]; }
+  std::uint64_t net_falls(int net) const { return net_falls_[static_cast<std::size_t>(net)]; }
+  // Per lane (with track_lane_toggles): transitions of `net` in `lane`, rises plus falls.
+  std::uint32_t lane_toggles(int net, int lane) const;
+
+  // Energy per category over all lanes and cycles, in fJ.
+  std::vector<double> CategoryEnergyFj() const;
+  double NetEnergyFj(int net) const;
+
+ private:
+  static constexpr int kLanes = 64;
+  const NetEnergyTable& table_;
+  int lanes_;
+  bool track_lane_toggles_;
+  std::uint64_t cycles_ = 0;
+  std::vector<double> lane_energy_fj_;
+  std::vector<std::uint64_t> net_rises_;
+  std::vector<std::uint64_t> net_falls_;
+  std::vector<std::uint32_t> lane_toggles_;
+};
+
+}  // namespace powersel::power

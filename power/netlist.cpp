@@ -1,0 +1,181 @@
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "powersel/common/errors.hpp"
+#include "powersel/power/netlist.hpp"
+
+namespace powersel::power {
+
+const GateNetlist::Port& GateNetlist::FindPort(const std::string& name) const {
+  for (const Port& port : ports) {
+    if (port.name == name) {
+      return port;
+    }
+  }
+  throw std::out_of_range("netlist " + module + " has no port " + name);
+}
+
+int GateNetlist::FlipFlopCount() const {
+  int count = 0;
+  for (const Instance& instance : instances) {
+    count += instance.cell->flip_flop ? 1 : 0;
+  }
+  return count;
+}
+
+namespace {
+
+bool IsNumberedName(const std::string& name) {
+  const std::size_t dot = name.rfind('.');
+  return name[dot == std::string::npos ? 0 : dot + 1] == '_';
+}
+
+// Instantiates a module's cells into the flat netlist, recursing into submodule instances.
+// Yosys bit ids are local to a module; `local` maps them to flat net numbers.
+class Flattener {
+ public:
+  Flattener(const nlohmann::json& modules, const Library& library, std::string file,
+            GateNetlist& netlist)
+      : modules_(modules), library_(library), file_(std::move(file)), netlist_(netlist) {}
+
+  void AddTop(const std::string& module) {
+    const nlohmann::json& body = modules_[module];
+    std::map<long, int> local;
+    const nlohmann::json ports = body.value("ports", nlohmann::json::object());
+    for (const auto& [name, port] : ports.items()) {
+      GateNetlist::Port entry{name, port.at("direction") == "input", {}};
+      for (const auto& bit : port.at("bits")) {
+        entry.nets.push_back(Net(bit, local, "ports." + name));
+      }
+      netlist_.ports.push_back(std::move(entry));
+    }
+    AddBody(module, body, "", local);
+  }
+
+  int net_count() const { return next_net_; }
+
+ private:
+  int Net(const nlohmann::json& bit, std::map<long, int>& local, const std::string& where) {
+    if (bit.is_string()) {
+      const std::string constant = bit.get<std::string>();
+      if (constant == "0" || constant == "x" || constant == "z") {
+        return 0;  // undriven and unknown bits read as 0, as in the RTL simulation
+      }
+      if (constant == "1") {
+        return 1;
+      }
+      throw InputError(file_, where, "unknown constant bit '" + constant + "'");
+    }
+    const auto [entry, inserted] = local.try_emplace(bit.get<long>(), next_net_);
+    if (inserted) {
+      ++next_net_;
+      netlist_.net_names.emplace_back();
+    }
+    return entry->second;
+  }
+
+  void AddBody(const std::string& module, const nlohmann::json& body, const std::string& prefix,
+               std::map<long, int>& local) {
+    const nlohmann::json cells = body.value("cells", nlohmann::json::object());
+    for (const auto& [name, cell] : cells.items()) {
+      const std::string type = cell.at("type").get<std::string>();
+      const std::string where = fmt::format("modules.{}.cells.{}", module, name);
+      const auto& connections = cell.at("connections");
+      if (modules_.contains(type)) {
+        AddSubmodule(type, prefix + name + ".", connections, local, where);
+        continue;
+      }
+      const auto found = library_.cells.find(type);
+      if (found == library_.cells.end()) {
+        throw InputError(file_, where,
+                         fmt::format("cell type {} is neither a module nor in {}", type,
+                                     library_.file.string()));
+      }
+      GateNetlist::Instance instance{prefix + name, &found->second, {}};
+      for (const LibertyPin& pin : instance.cell->pins) {
+        if (!connections.contains(pin.name) || connections[pin.name].size() != 1) {
+          throw InputError(file_, where + ".connections." + pin.name,
+                           "expected exactly one connected bit");
+        }
+        instance.pin_nets.push_back(Net(connections[pin.name][0], local, where));
+      }
+      netlist_.instances.push_back(std::move(instance));
+    }
+    const nlohmann::json netnames = body.value("netnames", nlohmann::json::object());
+    for (const auto& [name, net] : netnames.items()) {
+      const auto& bits = net.at("bits");
+      for (std::size_t i = 0; i < bits.size(); ++i) {
+        if (!bits[i].is_number() || local.count(bits[i].get<long>()) == 0) {
+          continue;  // constants, and names of bits nothing uses
+        }
+        std::string& current =
+            netlist_.net_names[static_cast<std::size_t>(local[bits[i].get<long>()])];
+        const std::string candidate =
+            prefix + (bits.size() == 1 ? name : fmt::format("{}[{}]", name, i));
+        // The RTL's names (act_q) beat the numbered ones Yosys made up (_123_).
+        if (current.empty() || (IsNumberedName(current) && !IsNumberedName(candidate))) {
+          current = candidate;
+        }
+      }
+    }
+  }
+
+  void AddSubmodule(const std::string& type, const std::string& prefix,
+                    const nlohmann::json& connections, std::map<long, int>& parent,
+                    const std::string& where) {
+    const nlohmann::json& body = modules_[type];
+    std::map<long, int> local;
+    const nlohmann::json ports = body.value("ports", nlohmann::json::object());
+    for (const auto& [name, port] : ports.items()) {
+      if (!connections.contains(name) || connections[name].size() != port.at("bits").size()) {
+        throw InputError(file_, where + ".connections." + name, "port width mismatch");
+      }
+      for (std::size_t i = 0; i < port.at("bits").size(); ++i) {
+        const int outer = Net(connections[name][i], parent, where);
+        const auto& bit = port.at("bits")[i];
+        if (bit.is_number()) {
+          local[bit.get<long>()] = outer;
+        }
+      }
+    }
+    AddBody(type, body, prefix, local);
+  }
+
+  const nlohmann::json& modules_;
+  const Library& library_;
+  std::string file_;
+  GateNetlist& netlist_;
+  int next_net_ = 2;
+};
+
+}  // namespace
+
+GateNetlist ReadGateNetlist(const std::filesystem::path& json, const std::string& module,
+                            const Library& library) {
+  std::ifstream in(json);
+  if (!in) {
+    throw InputError(json.string(), "", "cannot open netlist");
+  }
+  nlohmann::json document;
+  try {
+    in >> document;
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError(json.string(), "", std::string("not valid JSON: ") + error.what());
+  }
+  const nlohmann::json modules = document.value("modules", nlohmann::json::object());
+  if (!modules.contains(module)) {
+    throw InputError(json.string(), "modules." + module, "module not in the netlist");
+  }
+  GateNetlist netlist;
+  netlist.module = module;
+  netlist.net_names = {"1'b0", "1'b1"};
+  Flattener flattener(modules, library, json.string(), netlist);
+  flattener.AddTop(module);
+  netlist.net_count = flattener.net_count();
+  return netlist;
+}
+
+}  // namespace powersel::power
