@@ -60,7 +60,7 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
   load_pf_.assign(nets, 0);
   parts_.assign(nets, {});
   const int switching = Category(kSwitching);
-  const int clock = Category(kClock);
+  Category(kClock);  // index kClockCategory
   const double unit_fj = library.EnergyUnitFj();
   const double slew = options.input_slew_ns / library.time_unit_ns;
   const double volts = library.nominal_voltage_v;
@@ -125,7 +125,6 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
       fall_fj_[net] += part.fall_fj;
     }
   }
-  (void)clock;
 }
 
 std::map<int, double> MirroredPortLoads(
@@ -150,7 +149,8 @@ GateEnergyMeter::GateEnergyMeter(const NetEnergyTable& table, int net_count, int
       lane_energy_fj_(kLanes, 0),
       net_rises_(static_cast<std::size_t>(net_count), 0),
       net_falls_(static_cast<std::size_t>(net_count), 0),
-      lane_toggles_(track_lane_toggles ? static_cast<std::size_t>(net_count) * kLanes : 0, 0) {}
+      lane_rises_(track_lane_toggles ? static_cast<std::size_t>(net_count) * kLanes : 0, 0),
+      lane_falls_(lane_rises_.size(), 0) {}
 
 void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
   ++cycles_;
@@ -166,8 +166,11 @@ void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
     net_rises_[net] += static_cast<std::uint64_t>(std::popcount(rose));
     net_falls_[net] += static_cast<std::uint64_t>(std::popcount(fell));
     if (track_lane_toggles_) {
-      for (std::uint64_t both = rose | fell; both != 0; both &= both - 1) {
-        ++lane_toggles_[net * kLanes + static_cast<std::size_t>(std::countr_zero(both))];
+      for (std::uint64_t lanes = rose; lanes != 0; lanes &= lanes - 1) {
+        ++lane_rises_[net * kLanes + static_cast<std::size_t>(std::countr_zero(lanes))];
+      }
+      for (std::uint64_t lanes = fell; lanes != 0; lanes &= lanes - 1) {
+        ++lane_falls_[net * kLanes + static_cast<std::size_t>(std::countr_zero(lanes))];
       }
     }
     const double rise_fj = table_.rise_fj(static_cast<int>(net));
@@ -189,16 +192,21 @@ void GateEnergyMeter::Clear() {
   std::fill(lane_energy_fj_.begin(), lane_energy_fj_.end(), 0);
   std::fill(net_rises_.begin(), net_rises_.end(), 0);
   std::fill(net_falls_.begin(), net_falls_.end(), 0);
-  std::fill(lane_toggles_.begin(), lane_toggles_.end(), 0);
+  std::fill(lane_rises_.begin(), lane_rises_.end(), 0);
+  std::fill(lane_falls_.begin(), lane_falls_.end(), 0);
 }
 
-std::uint32_t GateEnergyMeter::lane_toggles(int net, int lane) const {
-  return lane_toggles_[static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane)];
+std::uint32_t GateEnergyMeter::lane_rises(int net, int lane) const {
+  return lane_rises_[static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane)];
+}
+
+std::uint32_t GateEnergyMeter::lane_falls(int net, int lane) const {
+  return lane_falls_[static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane)];
 }
 
 std::vector<double> GateEnergyMeter::CategoryEnergyFj() const {
   std::vector<double> energy(table_.categories().size(), 0);
-  energy[1] = table_.clock_fj_per_cycle() * static_cast<double>(cycles_) * lanes_;
+  energy[NetEnergyTable::kClockCategory] = table_.clock_fj_per_cycle() * static_cast<double>(cycles_) * lanes_;
   for (std::size_t net = 2; net < net_rises_.size(); ++net) {
     for (const NetEnergyTable::Part& part : table_.parts(static_cast<int>(net))) {
       energy[static_cast<std::size_t>(part.category)] +=

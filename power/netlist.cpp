@@ -129,12 +129,15 @@ class Flattener {
     const nlohmann::json& body = modules_[type];
     std::map<long, int> local;
     const nlohmann::json ports = body.value("ports", nlohmann::json::object());
+    const std::string instance = prefix.substr(0, prefix.size() - 1);
     for (const auto& [name, port] : ports.items()) {
       if (!connections.contains(name) || connections[name].size() != port.at("bits").size()) {
         throw InputError(file_, where + ".connections." + name, "port width mismatch");
       }
+      std::vector<int>& bound = netlist_.submodule_ports[instance][name];
       for (std::size_t i = 0; i < port.at("bits").size(); ++i) {
         const int outer = Net(connections[name][i], parent, where);
+        bound.push_back(outer);
         const auto& bit = port.at("bits")[i];
         if (bit.is_number()) {
           local[bit.get<long>()] = outer;

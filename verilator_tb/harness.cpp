@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "array_model.hpp"
+#include "trace_recorder.hpp"
 #include "powersel/common/errors.hpp"
 
 namespace powersel::tb {
@@ -46,16 +47,19 @@ std::unique_ptr<detail::ArrayModel> MakeModelOrThrow(const HarnessOptions& optio
 }  // namespace
 
 Harness::Harness(const HarnessOptions& options)
-    : shape_(options.shape), model_(MakeModelOrThrow(options)), idle_activations_(shape_.rows, 0) {
+    : shape_(options.shape), model_(MakeModelOrThrow(options)) {
   if (!options.trace_file.empty()) {
     model_->OpenTrace(options.trace_file);
   }
-  DriveIdle();
-  const std::vector<std::int8_t> zero_weights(shape_.cols, 0);
-  model_->SetWeightRow(false, zero_weights);
-  model_->SetPsumTop(std::vector<std::int32_t>(shape_.cols, 0));
+  driven_.wload_row.assign(static_cast<std::size_t>(shape_.cols), 0);
+  driven_.activations.assign(static_cast<std::size_t>(shape_.rows), 0);
+  driven_.psum_top.assign(static_cast<std::size_t>(shape_.cols), 0);
+  ApplyPorts();
   model_->SetClock(false);
   model_->Eval();
+  if (options.record_trace) {
+    recorder_ = std::make_unique<detail::TraceRecorder>(*model_);
+  }
   Reset();
   if (options.count_toggles) {
     toggle_counter_ = std::make_unique<ToggleCounter>(*model_);
@@ -64,14 +68,28 @@ Harness::Harness(const HarnessOptions& options)
 
 Harness::~Harness() = default;
 
+void Harness::ApplyPorts() {
+  model_->SetResetN(driven_.rst_n);
+  model_->SetWeightRow(driven_.wload_valid, driven_.wload_row);
+  model_->SetActivations(driven_.act_valid, driven_.activations);
+  model_->SetPsumTop(driven_.psum_top);
+}
+
 void Harness::Tick() {
   // Inputs were set while the clock was low, half a cycle away from the rising edge.
+  ApplyPorts();
+  if (recorder_) {
+    recorder_->BeforeEdge(driven_);
+  }
   model_->SetClock(true);
   model_->Eval();
   model_->DumpTrace(2 * cycles_ + 1);
   ++cycles_;
   if (toggle_counter_) {
     toggle_counter_->Sample();
+  }
+  if (recorder_) {
+    recorder_->AfterEdge();
   }
   model_->SetClock(false);
   model_->Eval();
@@ -80,15 +98,16 @@ void Harness::Tick() {
 
 void Harness::DriveIdle() {
   // Bubbles carry zero activations: a defined, data-independent idle pattern.
-  model_->SetActivations(false, idle_activations_);
+  driven_.act_valid = false;
+  std::fill(driven_.activations.begin(), driven_.activations.end(), std::uint8_t{0});
 }
 
 void Harness::Reset() {
-  model_->SetResetN(false);
+  driven_.rst_n = false;
   for (int cycle = 0; cycle < kResetCycles; ++cycle) {
     Tick();
   }
-  model_->SetResetN(true);
+  driven_.rst_n = true;
   Tick();
 }
 
@@ -99,18 +118,17 @@ void Harness::LoadWeights(const Matrix<std::int8_t>& weights) {
                                  weights.cols(), shape_.rows, shape_.cols));
   }
   DriveIdle();
-  std::vector<std::int8_t> row(shape_.cols);
   // The bottom row enters first and ends up at the bottom after Rows shifts.
+  driven_.wload_valid = true;
   for (int r = shape_.rows - 1; r >= 0; --r) {
-    std::fill(row.begin(), row.end(), std::int8_t{0});
+    std::fill(driven_.wload_row.begin(), driven_.wload_row.end(), std::int8_t{0});
     if (r < weights.rows()) {
-      std::copy(weights.Row(r).begin(), weights.Row(r).end(), row.begin());
+      std::copy(weights.Row(r).begin(), weights.Row(r).end(), driven_.wload_row.begin());
     }
-    model_->SetWeightRow(true, row);
     Tick();
   }
-  std::fill(row.begin(), row.end(), std::int8_t{0});
-  model_->SetWeightRow(false, row);
+  driven_.wload_valid = false;
+  std::fill(driven_.wload_row.begin(), driven_.wload_row.end(), std::int8_t{0});
   Tick();  // the load-path register delivers the last row
 }
 
@@ -125,20 +143,19 @@ Matrix<std::int32_t> Harness::Stream(const Matrix<std::uint8_t>& activations,
     throw InputError("", "psum_top",
                      fmt::format("expected {} values, one per column", shape_.cols));
   }
-  std::vector<std::int32_t> top(shape_.cols, 0);
-  std::copy(psum_top.begin(), psum_top.end(), top.begin());
-  model_->SetPsumTop(top);
+  std::fill(driven_.psum_top.begin(), driven_.psum_top.end(), 0);
+  std::copy(psum_top.begin(), psum_top.end(), driven_.psum_top.begin());
 
   const int stream_rows = activations.rows();
   Matrix<std::int32_t> results(stream_rows, shape_.cols);
-  std::vector<std::uint8_t> vector(shape_.rows, 0);
   const std::uint64_t deadline = cycles_ + stream_rows + PipelineLatency(shape_) + 1;
   int sent = 0;
   int received = 0;
   while (received < stream_rows) {
     if (sent < stream_rows) {
-      std::copy(activations.Row(sent).begin(), activations.Row(sent).end(), vector.begin());
-      model_->SetActivations(true, vector);
+      driven_.act_valid = true;
+      std::copy(activations.Row(sent).begin(), activations.Row(sent).end(),
+                driven_.activations.begin());
       ++sent;
     } else {
       DriveIdle();
@@ -155,6 +172,13 @@ Matrix<std::int32_t> Harness::Stream(const Matrix<std::uint8_t>& activations,
   }
   DriveIdle();
   return results;
+}
+
+ArrayTrace Harness::TakeTrace() {
+  if (!recorder_) {
+    throw std::logic_error("Harness::TakeTrace needs HarnessOptions::record_trace");
+  }
+  return recorder_->Take(driven_);
 }
 
 const ToggleCounts* Harness::toggles() const {

@@ -7,28 +7,20 @@
 
 #include "../../power/boolean_function.hpp"
 #include "powersel/common/errors.hpp"
-#include "powersel/power/gate_energy.hpp"
+#include "powersel/power/gate_pe.hpp"
 #include "powersel/power/liberty.hpp"
 #include "powersel/power/netlist.hpp"
 #include "powersel/tb/pe_model.hpp"
+#include "gate_fixtures.hpp"
 
 using namespace powersel::power;
+using powersel::power::testing::Osu018;
+using powersel::power::testing::PeNetlist;
 using powersel::tb::PeInputs;
 using powersel::tb::PeModel;
 using powersel::tb::PeOutputs;
 
 namespace {
-
-const Library& Osu018() {
-  static const Library library = ReadLiberty(kOsu018Liberty);
-  return library;
-}
-
-const GateNetlist& PeNetlist() {
-  static const GateNetlist netlist =
-      ReadGateNetlist(POWERSEL_DEFAULT_GATE_DIR "/ws_array_gates.json", "ws_pe_gates", Osu018());
-  return netlist;
-}
 
 // Random PE stimulus that also loads weights and pulses the reset now and then.
 PeInputs RandomInputs(std::mt19937_64& rng) {
@@ -40,30 +32,6 @@ PeInputs RandomInputs(std::mt19937_64& rng) {
   inputs.shift = (rng() % 8) == 0;
   inputs.rst_n = (rng() % 64) != 0;
   return inputs;
-}
-
-void Drive(GateSimulator& simulator, const GateNetlist& netlist,
-           const std::vector<PeInputs>& lanes) {
-  std::vector<std::int64_t> values(lanes.size());
-  auto set = [&](const char* port, auto field) {
-    for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
-      values[lane] = field(lanes[lane]);
-    }
-    simulator.SetInput(netlist.FindPort(port), values);
-  };
-  set("act_i", [](const PeInputs& in) { return std::int64_t{in.act}; });
-  set("act_valid_i", [](const PeInputs& in) { return std::int64_t{in.act_valid}; });
-  set("psum_i", [](const PeInputs& in) { return std::int64_t{in.psum}; });
-  set("weight_i", [](const PeInputs& in) { return std::int64_t{in.weight}; });
-  set("wload_shift_i", [](const PeInputs& in) { return std::int64_t{in.shift}; });
-  set("rst_ni", [](const PeInputs& in) { return std::int64_t{in.rst_n}; });
-}
-
-PeOutputs LaneOutputs(const GateSimulator& simulator, const GateNetlist& netlist, int lane) {
-  return {static_cast<std::uint8_t>(simulator.PortValue(netlist.FindPort("act_o"), lane, false)),
-          simulator.PortValue(netlist.FindPort("act_valid_o"), lane, false) != 0,
-          static_cast<std::int32_t>(simulator.PortValue(netlist.FindPort("psum_o"), lane, true)),
-          static_cast<std::int8_t>(simulator.PortValue(netlist.FindPort("weight_o"), lane, true))};
 }
 
 }  // namespace
@@ -124,10 +92,9 @@ TEST_CASE("liberty boolean functions follow their truth tables", "[power]") {
 }
 
 TEST_CASE("the simulated gate-level PE equals the RTL PE over 10^6 PE-cycles", "[power]") {
-  constexpr int kLanes = 64;
+  constexpr int kLanes = GatePe::kLanes;
   constexpr int kSteps = 1'000'000 / kLanes + 1;
-  const GateNetlist& netlist = PeNetlist();
-  GateSimulator simulator(netlist);
+  GatePe gates(PeNetlist(), Osu018(), GateEnergyOptions{}, kLanes);
   std::vector<std::unique_ptr<PeModel>> rtl;
   for (int lane = 0; lane < kLanes; ++lane) {
     rtl.push_back(PeModel::MakeRtl());
@@ -139,11 +106,10 @@ TEST_CASE("the simulated gate-level PE equals the RTL PE over 10^6 PE-cycles", "
     for (auto& lane : inputs) {
       lane = RandomInputs(rng);
     }
-    Drive(simulator, netlist, inputs);
-    simulator.Step();
+    gates.Step(inputs);
     for (int lane = 0; lane < kLanes; ++lane) {
       const PeOutputs expected = rtl[static_cast<std::size_t>(lane)]->Step(inputs[lane]);
-      mismatches += LaneOutputs(simulator, netlist, lane) == expected ? 0 : 1;
+      mismatches += gates.Outputs(lane) == expected ? 0 : 1;
     }
   }
   CHECK(mismatches == 0);
@@ -164,17 +130,12 @@ TEST_CASE("Verilator's gate-level PE equals the RTL PE over 10^6 cycles", "[powe
 
 TEST_CASE("the simulator's net toggles equal Verilator's on the same netlist", "[power]") {
   const GateNetlist& netlist = PeNetlist();
-  GateSimulator simulator(netlist);
-  const GateEnergyOptions options;
-  const NetEnergyTable table(netlist, Osu018(), options);
-  GateEnergyMeter meter(table, netlist.net_count, 1);
+  GatePe gates(netlist, Osu018(), GateEnergyOptions{}, 1);
   auto verilated = PeModel::MakeGateLevel();
   std::mt19937_64 rng(5);
   for (int step = 0; step < 20'000; ++step) {
     const PeInputs inputs = RandomInputs(rng);
-    Drive(simulator, netlist, {inputs});
-    simulator.Step();
-    meter.Accumulate(simulator);
+    gates.Step({&inputs, 1});
     verilated->Step(inputs);
   }
   std::map<std::string, int> net_by_name;
@@ -188,8 +149,8 @@ TEST_CASE("the simulator's net toggles equal Verilator's on the same netlist", "
       continue;  // aliases Verilator keeps under other names; the clock is accounted apart
     }
     CAPTURE(toggles.name);
-    CHECK(meter.net_rises(found->second) == toggles.rises);
-    CHECK(meter.net_falls(found->second) == toggles.falls);
+    CHECK(gates.meter().net_rises(found->second) == toggles.rises);
+    CHECK(gates.meter().net_falls(found->second) == toggles.falls);
     ++compared;
   }
   // Nearly every net must have been compared, or the test proves little.

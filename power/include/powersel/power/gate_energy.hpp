@@ -40,6 +40,7 @@ class NetEnergyTable {
   double clock_fj_per_cycle() const { return clock_fj_; }
 
   // Energy categories: "net switching", "clock", then one per cell type (internal energy).
+  static constexpr int kClockCategory = 1;
   const std::vector<std::string>& categories() const { return categories_; }
   struct Part {
     int category;
@@ -81,8 +82,9 @@ class GateEnergyMeter {
   // Transitions of each net summed over lanes.
   std::uint64_t net_rises(int net) const { return net_rises_[static_cast<std::size_t>(net)]; }
   std::uint64_t net_falls(int net) const { return net_falls_[static_cast<std::size_t>(net)]; }
-  // Per lane (with track_lane_toggles): transitions of `net` in `lane`, rises plus falls.
-  std::uint32_t lane_toggles(int net, int lane) const;
+  // Per lane (with track_lane_toggles): rising and falling transitions of `net` in `lane`.
+  std::uint32_t lane_rises(int net, int lane) const;
+  std::uint32_t lane_falls(int net, int lane) const;
 
   // Energy per category over all lanes and cycles, in fJ.
   std::vector<double> CategoryEnergyFj() const;
@@ -97,7 +99,8 @@ class GateEnergyMeter {
   std::vector<double> lane_energy_fj_;
   std::vector<std::uint64_t> net_rises_;
   std::vector<std::uint64_t> net_falls_;
-  std::vector<std::uint32_t> lane_toggles_;
+  std::vector<std::uint32_t> lane_rises_;
+  std::vector<std::uint32_t> lane_falls_;
 };
 
 }  // namespace powersel::power

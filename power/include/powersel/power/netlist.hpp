@@ -32,6 +32,8 @@ struct GateNetlist {
   std::vector<Port> ports;
   std::vector<Instance> instances;
   std::vector<std::string> net_names;  // a readable name per net ("psum_q[3]", "_123_")
+  // Flattened submodule instances ("gen_row[0].gen_col[1].u_pe"): their ports' nets.
+  std::map<std::string, std::map<std::string, std::vector<int>>> submodule_ports;
 
   const Port& FindPort(const std::string& name) const;  // throws std::out_of_range
   int FlipFlopCount() const;

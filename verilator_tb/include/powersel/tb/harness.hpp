@@ -11,6 +11,7 @@
 #include "powersel/common/matrix.hpp"
 #include "powersel/tb/array_shape.hpp"
 #include "powersel/tb/toggles.hpp"
+#include "powersel/tb/trace.hpp"
 
 namespace powersel::tb {
 
@@ -37,10 +38,13 @@ struct HarnessOptions {
   bool coverage_model = false;
   // Waveform output (FST); empty for none.
   std::filesystem::path trace_file;
+  // Record every PE's inputs and the ports, edge by edge, for gate-level replay.
+  bool record_trace = false;
 };
 
 namespace detail {
 class ArrayModel;
+class TraceRecorder;
 }
 
 class Harness {
@@ -73,14 +77,19 @@ class Harness {
   // Writes Verilator's coverage.dat (coverage model only), one entry per instance.
   void WriteCoverage(const std::filesystem::path& path);
 
+  // The stimulus recorded since construction or the last call (record_trace only).
+  ArrayTrace TakeTrace();
+
  private:
   void Tick();
   void DriveIdle();
+  void ApplyPorts();
 
   ArrayShape shape_;
   std::unique_ptr<detail::ArrayModel> model_;
   std::unique_ptr<ToggleCounter> toggle_counter_;
-  std::vector<std::uint8_t> idle_activations_;
+  std::unique_ptr<detail::TraceRecorder> recorder_;
+  ArrayPortValues driven_;  // what the ports are driven with now
   std::uint64_t cycles_ = 0;
 };
 
