@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   int exit_status = 0;
   powersel::app::AddRtlRegressCommand(app, exit_status);
   powersel::app::AddBenchRtlCommand(app, exit_status);
+  powersel::app::AddCharacterizeCommand(app, exit_status);
+  powersel::app::AddBenchGatesCommand(app, exit_status);
   powersel::app::AddRunCommand(app, exit_status);
   try {
     app.parse(argc, argv);

@@ -9,7 +9,7 @@ packages=(
   verilator yosys                    # RTL simulation and synthesis
   libtorch-dev python3-torch         # quantization-aware training; PyTorch for the benchmark
   libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
-  qflow-tech-osu018                  # OSU 0.18 um standard-cell liberty
+  qflow-tech-osu018 qflow-tech-osu035  # OSU standard-cell liberties (0.18 um default)
   dataset-fashion-mnist              # the embedded default dataset
   gnuplot-nox                        # report plots
   python3

@@ -138,6 +138,25 @@ std::vector<std::int8_t> ConvWeights(const ConvShape& shape, std::mt19937_64& rn
   return weights;
 }
 
+// Both layers' weights come from their own stream, so the random-tile count cannot shift them.
+std::pair<std::vector<std::int8_t>, std::vector<std::int8_t>> CnnWeights(std::uint64_t seed) {
+  std::mt19937_64 rng(seed ^ 0xC0DE'F00DULL);
+  std::vector<std::int8_t> conv1 = ConvWeights(kConv1, rng);
+  std::vector<std::int8_t> conv2 = ConvWeights(kConv2, rng);
+  return {std::move(conv1), std::move(conv2)};
+}
+
+// ReLU and requantise a layer output (O x pixels) to the next layer's uint8 C x H x W input.
+std::vector<std::uint8_t> Requantize(const Matrix<std::int64_t>& layer) {
+  std::vector<std::uint8_t> hidden(layer.values().size());
+  std::transform(layer.values().begin(), layer.values().end(), hidden.begin(),
+                 [](std::int64_t value) {
+                   return static_cast<std::uint8_t>(
+                       std::clamp<std::int64_t>(value >> kConv1OutputShift, 0, 255));
+                 });
+  return hidden;
+}
+
 std::uint64_t CountMismatches(const Matrix<std::int32_t>& expected,
                               const Matrix<std::int32_t>& actual, int cols) {
   std::uint64_t mismatches = 0;
@@ -210,14 +229,7 @@ class ShardRunner {
                               std::span<const std::int8_t> conv2) {
     for (int image = shard_.first; image < shard_.first + shard_.count; ++image) {
       const Matrix<std::int64_t> layer1 = ConvLayer(images[image].values(), conv1, kConv1);
-      // ReLU and requantise: channel-major C x H x W uint8 for the next layer.
-      std::vector<std::uint8_t> hidden(layer1.values().size());
-      std::transform(layer1.values().begin(), layer1.values().end(), hidden.begin(),
-                     [](std::int64_t value) {
-                       return static_cast<std::uint8_t>(
-                           std::clamp<std::int64_t>(value >> kConv1OutputShift, 0, 255));
-                     });
-      ConvLayer(hidden, conv2, kConv2);
+      ConvLayer(Requantize(layer1), conv2, kConv2);
       ++result_.conv_images;
     }
     return Finish();
@@ -310,6 +322,13 @@ int ConvImagesFor(int conv_tiles, ArrayShape shape) {
   return conv_tiles <= 0 ? 0 : (conv_tiles + per_image - 1) / per_image;
 }
 
+ConvGemm RegressionSecondLayer(const Matrix<std::uint8_t>& image, std::uint64_t seed) {
+  const auto [conv1, conv2] = CnnWeights(seed);
+  const std::vector<std::uint8_t> hidden =
+      Requantize(DirectConvolution(image.values(), conv1, kConv1));
+  return {Im2Col(hidden, kConv2), ConvWeightsAsGemm(conv2, kConv2)};
+}
+
 RegressionResult RunRegression(const RegressionSpec& spec,
                                const std::vector<Matrix<std::uint8_t>>& images) {
   const auto start = Clock::now();
@@ -319,10 +338,7 @@ RegressionResult RunRegression(const RegressionSpec& spec,
                      fmt::format("{} tiles need {} images, only {} available", spec.conv_tiles,
                                  images_needed, images.size()));
   }
-  // The CNN's weights come from their own stream, so the random-tile count cannot shift them.
-  std::mt19937_64 rng(spec.seed ^ 0xC0DE'F00DULL);
-  const std::vector<std::int8_t> conv1 = ConvWeights(kConv1, rng);
-  const std::vector<std::int8_t> conv2 = ConvWeights(kConv2, rng);
+  const auto [conv1, conv2] = CnnWeights(spec.seed);
 
   const std::vector<Shard> shards = PlanShards(spec, images_needed);
   std::vector<RegressionResult> parts(shards.size());

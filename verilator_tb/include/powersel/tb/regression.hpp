@@ -48,6 +48,14 @@ RegressionResult RunRegression(const RegressionSpec& spec,
 // Convolution tiles come from a fixed CNN: conv 3x3 1->8, ReLU requantised to uint8 by a
 // shift, conv 3x3 8->16, with seeded int8 weights.
 int ConvTilesPerImage(ArrayShape shape);
+// The CNN's second layer for one image as a GEMM, from the integer reference: im2col
+// activations (M x K) and weights (K x N). Real activation streams for energy studies.
+struct ConvGemm {
+  Matrix<std::uint8_t> activations;
+  Matrix<std::int8_t> weights;
+};
+ConvGemm RegressionSecondLayer(const Matrix<std::uint8_t>& image, std::uint64_t seed);
+
 // Images the regression needs for `conv_tiles` convolution tiles.
 int ConvImagesFor(int conv_tiles, ArrayShape shape);
 
