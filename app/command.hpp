@@ -21,6 +21,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options);
 void AddRtlRegressCommand(CLI::App& app, int& exit_status);
 void AddBenchRtlCommand(CLI::App& app, int& exit_status);
 void AddRunCommand(CLI::App& app, int& exit_status);
+void AddTrainCommand(CLI::App& app, int& exit_status);
 void AddCharacterizeCommand(CLI::App& app, int& exit_status);
 void AddBenchGatesCommand(CLI::App& app, int& exit_status);
 

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   powersel::app::AddBenchRtlCommand(app, exit_status);
   powersel::app::AddCharacterizeCommand(app, exit_status);
   powersel::app::AddBenchGatesCommand(app, exit_status);
+  powersel::app::AddTrainCommand(app, exit_status);
   powersel::app::AddRunCommand(app, exit_status);
   try {
     app.parse(argc, argv);

@@ -12,7 +12,7 @@ constexpr std::int64_t kMaxArraySize = 64;  // the 22-bit partial sum covers 64 
 constexpr std::int64_t kMaxTiles = 1'000'000;
 
 RunSpec ReadRunSpec(const ConfigNode& root) {
-  root.ExpectOnly({"seed", "threads", "array", "rtl_regress"});
+  root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "train"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
@@ -31,6 +31,15 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   const std::vector<std::int64_t> default_sizes(step.extra_sizes.begin(), step.extra_sizes.end());
   const auto sizes = regress.IntList("extra_sizes", default_sizes, 1, kMaxArraySize);
   step.extra_sizes.assign(sizes.begin(), sizes.end());
+  spec.train = qat::ReadTrainSpec(root.Section("train"));
+  // One seed and one thread count for the whole run unless the section sets its own.
+  if (!root.Section("train").Has("seed")) {
+    spec.train.seed = spec.seed;
+    spec.train.data.seed = spec.seed;
+  }
+  if (!root.Section("train").Has("threads")) {
+    spec.train.threads = spec.threads;
+  }
   return spec;
 }
 
@@ -52,7 +61,8 @@ std::string DumpRunSpec(const RunSpec& spec) {
       "array:\n  rows: {}\n  cols: {}\n"
       "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n",
       spec.seed, spec.threads, spec.array.rows, spec.array.cols, spec.rtl_regress.random_tiles,
-      spec.rtl_regress.conv_tiles, fmt::join(spec.rtl_regress.extra_sizes, ", "));
+      spec.rtl_regress.conv_tiles, fmt::join(spec.rtl_regress.extra_sizes, ", ")) +
+         qat::DumpTrainSpec(spec.train);
 }
 
 }  // namespace powersel::power

@@ -39,13 +39,16 @@ class ConfigNode {
   double Double(std::string_view key, double fallback, double min, double max) const;
   bool Bool(std::string_view key, bool fallback) const;
   std::string String(std::string_view key, const std::string& fallback) const;
+  // For errors the caller raises about a value it read: the file and the dotted field.
+  const std::string& file() const { return *file_; }
+  std::string FieldPath(std::string_view key) const;
+
   std::vector<std::int64_t> IntList(std::string_view key, const std::vector<std::int64_t>& fallback,
                                     std::int64_t min, std::int64_t max) const;
 
  private:
   ConfigNode(std::shared_ptr<const std::string> file, std::string path,
              std::unique_ptr<YAML::Node> node);
-  std::string FieldPath(std::string_view key) const;
 
   std::shared_ptr<const std::string> file_;
   std::string path_;  // dotted path of this mapping, empty at the root

@@ -18,6 +18,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void Advance(std::uint64_t items = 1);
+  // Extra text shown after the counts (e.g. "loss 0.31 acc 88.2%").
+  void SetStatus(std::string status);
   void Finish();
 
  private:
@@ -26,6 +28,7 @@ class Progress {
   std::mutex mutex_;
   std::string label_;
   std::string unit_;
+  std::string status_;
   std::uint64_t total_;
   std::uint64_t done_ = 0;
   std::uint64_t next_plain_report_ = 0;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "powersel/qat/train.hpp"
 #include "powersel/tb/array_shape.hpp"
 
 namespace powersel::power {
@@ -22,6 +23,7 @@ struct RunSpec {
   int threads = 1;
   tb::ArrayShape array{64, 64};  // the accelerator every step targets
   RtlRegressStep rtl_regress;
+  qat::TrainSpec train;
 };
 
 // The embedded default, used when no configuration file is given.

@@ -1,0 +1,64 @@
+// Integer inference without LibTorch, computing exactly what the systolic array computes:
+// convolution and linear layers as uint8 x int8 GEMMs accumulated in 22-bit passes of at
+// most Rows products, added up in 32 bits outside the array; requantisation to uint8;
+// max pooling on uint8.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "powersel/common/matrix.hpp"
+#include "powersel/qat/dataset.hpp"
+#include "powersel/qat/quantized_network.hpp"
+#include "powersel/tb/array_shape.hpp"
+
+namespace powersel::qat {
+
+// Computes activations (M x K) times weights (K x N). The software backend tiles K like the
+// array; tb::RunTiledGemm on a Harness is the RTL backend.
+using GemmBackend = std::function<Matrix<std::int64_t>(const Matrix<std::uint8_t>& activations,
+                                                       const Matrix<std::int8_t>& weights)>;
+GemmBackend SoftwareArrayGemm(tb::ArrayShape array);
+
+// Sees each GEMM layer's activation matrix in the order it streams into the array
+// (rows = output pixels, columns = K).
+using ActivationSink =
+    std::function<void(std::size_t layer, const Matrix<std::uint8_t>& activations)>;
+
+struct Inference {
+  int predicted = 0;
+  std::vector<float> logits;
+};
+
+class IntegerEngine {
+ public:
+  explicit IntegerEngine(QuantizedNetwork network, tb::ArrayShape array = {64, 64});
+
+  Inference Run(std::span<const std::uint8_t> image, const ActivationSink& sink = {}) const;
+  Inference Run(std::span<const std::uint8_t> image, const GemmBackend& gemm,
+                const ActivationSink& sink = {}) const;
+
+  // Top-1 accuracy on `dataset` (its first `limit` images; 0 for all).
+  double Accuracy(const ImageDataset& dataset, int threads, std::size_t limit = 0) const;
+
+  const QuantizedNetwork& network() const { return network_; }
+  // The K x N weight matrix of a GEMM layer, as it is loaded into the array.
+  const Matrix<std::int8_t>& GemmWeights(std::size_t layer) const {
+    return gemm_weights_[layer];
+  }
+
+ private:
+  QuantizedNetwork network_;
+  GemmBackend software_;
+  std::vector<Matrix<std::int8_t>> gemm_weights_;  // per layer (empty for non-GEMM layers)
+};
+
+// For the first `images` images of `dataset`: every GEMM layer's activation matrices, as
+// they stream into the array, in `dir`/act_<layer>.idx.gz (dims: images x M x K).
+void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset,
+                        std::size_t images, const std::filesystem::path& dir);
+
+}  // namespace powersel::qat

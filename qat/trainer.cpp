@@ -1,0 +1,250 @@
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "export.hpp"
+#include "powersel/common/errors.hpp"
+#include "powersel/common/files.hpp"
+#include "powersel/common/progress.hpp"
+#include "powersel/qat/integer_engine.hpp"
+#include "powersel/qat/train.hpp"
+#include "quant_net.hpp"
+#include "torch_dataset.hpp"
+
+namespace powersel::qat {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kEvaluationBatch = 1000;
+
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double Evaluate(detail::QuantNet& model, const detail::ImageTensorDataset& data) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const torch::Tensor images = data.images();
+  std::int64_t correct = 0;
+  for (std::int64_t first = 0; first < images.size(0); first += kEvaluationBatch) {
+    const std::int64_t last = std::min<std::int64_t>(first + kEvaluationBatch, images.size(0));
+    const torch::Tensor predicted = model->forward(images.slice(0, first, last)).argmax(1);
+    correct += predicted.eq(data.labels().slice(0, first, last)).sum().item<std::int64_t>();
+  }
+  return static_cast<double>(correct) / static_cast<double>(images.size(0));
+}
+
+// What an interrupted run has finished: read from and written to checkpoint/state.json
+// beside the model and optimizer. The configuration text must match to resume.
+struct Checkpoint {
+  std::filesystem::path dir;
+  std::string config;
+  std::vector<EpochRecord> epochs;
+  double float_top1 = -1;
+
+  std::filesystem::path ModelFile() const {
+    return dir / fmt::format("model-{}.pt", epochs.size());
+  }
+  std::filesystem::path OptimizerFile() const {
+    return dir / fmt::format("optimizer-{}.pt", epochs.size());
+  }
+
+  bool Load() {
+    std::ifstream in(dir / "state.json");
+    if (!in) {
+      return false;
+    }
+    nlohmann::json state;
+    try {
+      in >> state;
+    } catch (const nlohmann::json::exception&) {
+      throw InputError((dir / "state.json").string(), "", "corrupt checkpoint state");
+    }
+    if (state.value("config", "") != config) {
+      throw InputError((dir / "state.json").string(), "config",
+                       "the checkpoint belongs to another configuration; use another --out "
+                       "or remove it");
+    }
+    float_top1 = state.value("float_top1", -1.0);
+    for (const auto& record : state.at("epochs")) {
+      epochs.push_back({record.at("phase"), record.at("epoch"), record.at("loss"),
+                        record.at("train_top1"), record.at("validation_top1"),
+                        record.at("images_per_s"), record.at("seconds")});
+    }
+    return true;
+  }
+
+  // Model and optimizer under the epoch count first, then the state that names them: an
+  // interruption anywhere leaves the previous epoch's complete set in place.
+  void Save(detail::QuantNet& model, torch::optim::Optimizer& optimizer) const {
+    torch::save(model, ModelFile().string() + ".tmp");
+    torch::save(optimizer, OptimizerFile().string() + ".tmp");
+    std::filesystem::rename(ModelFile().string() + ".tmp", ModelFile());
+    std::filesystem::rename(OptimizerFile().string() + ".tmp", OptimizerFile());
+    nlohmann::json records = nlohmann::json::array();
+    for (const EpochRecord& record : epochs) {
+      records.push_back({{"phase", record.phase},
+                         {"epoch", record.epoch},
+                         {"loss", record.loss},
+                         {"train_top1", record.train_top1},
+                         {"validation_top1", record.validation_top1},
+                         {"images_per_s", record.images_per_s},
+                         {"seconds", record.seconds}});
+    }
+    WriteJsonAtomically(dir / "state.json",
+                        {{"config", config}, {"float_top1", float_top1}, {"epochs", records}});
+    if (!epochs.empty()) {
+      std::filesystem::remove(dir / fmt::format("model-{}.pt", epochs.size() - 1));
+      std::filesystem::remove(dir / fmt::format("optimizer-{}.pt", epochs.size() - 1));
+    }
+  }
+
+  int Done(const std::string& phase) const {
+    return static_cast<int>(std::count_if(epochs.begin(), epochs.end(),
+                                          [&](const EpochRecord& r) { return r.phase == phase; }));
+  }
+};
+
+void SetLearningRate(torch::optim::Optimizer& optimizer, double rate) {
+  for (auto& group : optimizer.param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(rate);
+  }
+}
+
+EpochRecord TrainEpoch(detail::QuantNet& model, torch::optim::Optimizer& optimizer,
+                       detail::ImageTensorDataset& train, const TrainSpec& spec,
+                       const std::string& phase, int epoch, int global_epoch) {
+  model->train();
+  // Every epoch's order comes from the seed and its number alone, so a resumed run sees the
+  // same batches as an uninterrupted one.
+  torch::manual_seed(spec.seed * 1000 + static_cast<std::uint64_t>(global_epoch));
+  auto loader = torch::data::make_data_loader<torch::data::samplers::RandomSampler>(
+      train.map(torch::data::transforms::Stack<>()),
+      torch::data::DataLoaderOptions().batch_size(static_cast<std::size_t>(spec.batch_size)));
+  const std::size_t images = *train.size();
+  Progress progress(fmt::format("{} epoch {}", phase, epoch), images, "images");
+  const auto start = Clock::now();
+  double loss_sum = 0;
+  std::int64_t correct = 0;
+  std::int64_t seen = 0;
+  for (auto& batch : *loader) {
+    optimizer.zero_grad();
+    const torch::Tensor output = model->forward(batch.data);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(output, batch.target);
+    loss.backward();
+    optimizer.step();
+    const std::int64_t batch_size = batch.data.size(0);
+    loss_sum += loss.item<double>() * static_cast<double>(batch_size);
+    correct += output.argmax(1).eq(batch.target).sum().item<std::int64_t>();
+    seen += batch_size;
+    progress.SetStatus(fmt::format("loss {:.3f} acc {:.1f}%", loss_sum / static_cast<double>(seen),
+                                   100.0 * static_cast<double>(correct) / static_cast<double>(seen)));
+    progress.Advance(static_cast<std::uint64_t>(batch_size));
+  }
+  progress.Finish();
+  const double seconds = Seconds(start);
+  return {phase,
+          epoch,
+          loss_sum / static_cast<double>(seen),
+          static_cast<double>(correct) / static_cast<double>(seen),
+          0.0,
+          static_cast<double>(seen) / seconds,
+          seconds};
+}
+
+}  // namespace
+
+TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
+  const auto start = Clock::now();
+  torch::set_num_threads(spec.threads);
+  torch::manual_seed(spec.seed);
+  const DatasetSplits splits = LoadDataset(spec.data);
+  const int classes = 10;
+  const int side = splits.train.height;
+  detail::QuantNet model(MakeArchitecture(spec.model, splits.train.channels, side, classes),
+                         splits.train.channels, side, classes, spec.per_channel);
+  detail::ImageTensorDataset train(splits.train);
+  const detail::ImageTensorDataset validation(splits.validation);
+  const detail::ImageTensorDataset test(splits.test);
+
+  Checkpoint checkpoint{out / "checkpoint", DumpTrainSpec(spec), {}, -1};
+  EnsureOutputDirectory(checkpoint.dir, "--out");
+  TrainResult result;
+  result.resumed = checkpoint.Load();
+  const int float_done = checkpoint.Done("float");
+  const int qat_done = checkpoint.Done("qat");
+  const bool in_qat = qat_done > 0 || (float_done == spec.float_epochs && result.resumed);
+  auto optimizer = std::make_unique<torch::optim::Adam>(
+      model->parameters(),
+      torch::optim::AdamOptions(in_qat ? spec.qat_learning_rate : spec.learning_rate));
+  if (result.resumed) {
+    torch::load(model, checkpoint.ModelFile().string());
+    torch::load(*optimizer, checkpoint.OptimizerFile().string());
+  }
+
+  int global_epoch = float_done + qat_done;
+  int epochs_left = spec.max_epochs_this_run > 0 ? spec.max_epochs_this_run : -1;
+  auto out_of_epochs = [&] { return epochs_left == 0; };
+  result.model = ModelName(spec.model);
+  result.dataset = DatasetName(spec.data.kind);
+  result.train_images = splits.train.size();
+  result.validation_images = splits.validation.size();
+  result.test_images = splits.test.size();
+  for (int epoch = float_done + 1; epoch <= spec.float_epochs && !out_of_epochs(); ++epoch) {
+    --epochs_left;
+    // A step schedule from the epoch number alone, so that a resumed run follows it too.
+    SetLearningRate(*optimizer, spec.learning_rate *
+                                    std::pow(spec.lr_decay, (epoch - 1) / spec.lr_decay_every));
+    EpochRecord record =
+        TrainEpoch(model, *optimizer, train, spec, "float", epoch, ++global_epoch);
+    record.validation_top1 = Evaluate(model, validation);
+    checkpoint.epochs.push_back(record);
+    checkpoint.Save(model, *optimizer);
+  }
+  if (checkpoint.Done("float") < spec.float_epochs) {
+    result.epochs = checkpoint.epochs;
+    result.seconds = Seconds(start);
+    return result;  // stopped early; a later call resumes
+  }
+  if (checkpoint.float_top1 < 0) {
+    checkpoint.float_top1 = Evaluate(model, test);
+    checkpoint.Save(model, *optimizer);
+  }
+
+  model->set_quantize(true);
+  if (qat_done == 0 && spec.qat_epochs > 0) {
+    // Fine-tuning starts afresh with a smaller step.
+    optimizer = std::make_unique<torch::optim::Adam>(
+        model->parameters(), torch::optim::AdamOptions(spec.qat_learning_rate));
+  }
+  for (int epoch = qat_done + 1; epoch <= spec.qat_epochs && !out_of_epochs(); ++epoch) {
+    --epochs_left;
+    EpochRecord record = TrainEpoch(model, *optimizer, train, spec, "qat", epoch, ++global_epoch);
+    record.validation_top1 = Evaluate(model, validation);
+    checkpoint.epochs.push_back(record);
+    checkpoint.Save(model, *optimizer);
+  }
+
+  result.epochs = checkpoint.epochs;
+  if (checkpoint.Done("qat") < spec.qat_epochs) {
+    result.seconds = Seconds(start);
+    return result;
+  }
+  result.complete = true;
+  result.float_top1 = checkpoint.float_top1;
+  result.qat_top1 = Evaluate(model, test);
+
+  result.network = out / "network.qnet.json";
+  const QuantizedNetwork network = detail::ExportNetwork(model, splits.train.channels, side,
+                                                         classes, result.dataset);
+  WriteQuantizedNetwork(result.network, network);
+  result.int_top1 = IntegerEngine(network).Accuracy(splits.test, spec.threads);
+  result.seconds = Seconds(start);
+  return result;
+}
+
+}  // namespace powersel::qat
