@@ -22,6 +22,9 @@ void AddRtlRegressCommand(CLI::App& app, int& exit_status);
 void AddBenchRtlCommand(CLI::App& app, int& exit_status);
 void AddRunCommand(CLI::App& app, int& exit_status);
 void AddTrainCommand(CLI::App& app, int& exit_status);
+void AddBenchQatCommand(CLI::App& app, int& exit_status);
+void AddImportMnistCommand(CLI::App& app, int& exit_status);
+void AddCaptureCommand(CLI::App& app, int& exit_status);
 void AddCharacterizeCommand(CLI::App& app, int& exit_status);
 void AddBenchGatesCommand(CLI::App& app, int& exit_status);
 

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   powersel::app::AddCharacterizeCommand(app, exit_status);
   powersel::app::AddBenchGatesCommand(app, exit_status);
   powersel::app::AddTrainCommand(app, exit_status);
+  powersel::app::AddBenchQatCommand(app, exit_status);
+  powersel::app::AddCaptureCommand(app, exit_status);
+  powersel::app::AddImportMnistCommand(app, exit_status);
   powersel::app::AddRunCommand(app, exit_status);
   try {
     app.parse(argc, argv);

@@ -1,72 +1,27 @@
-#include "powersel/power/run.hpp"
-
 #include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include "powersel/common/files.hpp"
 #include "powersel/common/idx.hpp"
+#include "powersel/power/characterize.hpp"
 #include "powersel/power/plot.hpp"
-#include "powersel/power/report.hpp"
+#include "powersel/power/run.hpp"
+#include "powersel/power/synth.hpp"
 #include "powersel/tb/regression.hpp"
 #include "powersel/tb/serialize.hpp"
+#include "run_report.hpp"
 
 namespace powersel::power {
 
 namespace {
 
-std::string Stem(tb::ArrayShape shape, bool main_array) {
-  return main_array ? std::string("rtl-regress")
-                    : fmt::format("rtl-regress-{}x{}", shape.rows, shape.cols);
-}
+constexpr int kCharacterizeImages = 8;
+constexpr tb::ArrayShape kMappedArray{2, 2};  // enough to map the PE and the edge registers
 
-void ReportRegressions(Report& report, const std::vector<tb::RegressionResult>& results,
-                       const std::vector<std::string>& heatmaps) {
-  report.Heading("RTL regression");
-  report.Paragraph(
-      "Random tiles (uniform, partial, extreme values, full 22-bit accumulation, wrap-around, "
-      "sparse) and convolution tiles of real Fashion-MNIST images, each checked bit-exact "
-      "against the C++ integer reference; convolutions also against a direct convolution.");
-  std::vector<std::vector<std::string>> rows;
-  for (const tb::RegressionResult& r : results) {
-    rows.push_back({fmt::format("{}x{}", r.shape.rows, r.shape.cols),
-                    std::to_string(r.random_tiles), std::to_string(r.conv_tiles),
-                    std::to_string(r.mismatches + r.conv_mismatches), std::to_string(r.cycles),
-                    std::to_string(r.macs), r.passed() ? "pass" : "FAIL"});
-  }
-  report.Table({"array", "random tiles", "conv tiles", "mismatches", "cycles", "MACs", "result"},
-               rows);
-
-  report.Heading("Toggle counts per signal class");
-  std::vector<std::string> header = {"array"};
-  for (const auto name : tb::kPeSignalNames) {
-    header.emplace_back(name);
-  }
-  for (const auto name : tb::kEdgeSignalNames) {
-    header.emplace_back(name);
-  }
-  std::vector<std::vector<std::string>> toggle_rows;
-  for (const tb::RegressionResult& r : results) {
-    std::vector<std::string> row = {fmt::format("{}x{}", r.shape.rows, r.shape.cols)};
-    for (int s = 0; s < tb::kPeSignalCount; ++s) {
-      row.push_back(std::to_string(r.toggles.Total(static_cast<tb::PeSignal>(s))));
-    }
-    for (int e = 0; e < tb::kEdgeSignalCount; ++e) {
-      row.push_back(std::to_string(r.toggles.Total(static_cast<tb::EdgeSignal>(e))));
-    }
-    toggle_rows.push_back(row);
-  }
-  report.Table(header, toggle_rows);
-  for (const std::string& heatmap : heatmaps) {
-    report.Image(heatmap, "Toggles per PE over the whole regression (" + heatmap + ")");
-  }
-}
-
-}  // namespace
-
-RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
-  EnsureOutputDirectory(out, "--out");
-  WriteFileAtomically(out / "config.yaml", DumpRunSpec(spec));
-  RunOutcome outcome;
-
+std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
+                                             const std::filesystem::path& out,
+                                             RunOutcome& outcome) {
   std::vector<tb::ArrayShape> shapes = {spec.array};
   for (const int size : spec.rtl_regress.extra_sizes) {
     if (tb::ArrayShape{size, size} != spec.array) {
@@ -78,22 +33,20 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
     most_images = std::max(most_images, tb::ConvImagesFor(spec.rtl_regress.conv_tiles, shape));
   }
   const auto images = ReadIdxImages(kFashionMnistDir / "t10k-images-idx3-ubyte.gz", most_images);
-
-  std::vector<tb::RegressionResult> results;
-  std::vector<std::string> heatmaps;
+  std::vector<RegressionOutcome> results;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
-    const tb::RegressionResult result = tb::RunRegression({shapes[i],
-                                                           spec.rtl_regress.random_tiles,
-                                                           spec.rtl_regress.conv_tiles,
-                                                           spec.seed,
-                                                           spec.threads,
-                                                           {}},
-                                                          images);
-    const std::string stem = Stem(shapes[i], i == 0);
+    const tb::RegressionResult result = tb::RunRegression(
+        {shapes[i], spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles, spec.seed,
+         spec.threads, {}},
+        images);
+    const std::string stem = i == 0 ? std::string("rtl-regress")
+                                     : fmt::format("rtl-regress-{}x{}", shapes[i].rows,
+                                                   shapes[i].cols);
     tb::WriteRegressionFiles(out, stem, result);
+    std::string heatmap;
     if (PlotToggleHeatmap(out / (stem + "_toggles.csv"), out / (stem + "_toggles.png"),
                           fmt::format("toggles per PE, {}x{}", shapes[i].rows, shapes[i].cols))) {
-      heatmaps.push_back(stem + "_toggles.png");
+      heatmap = stem + "_toggles.png";
     }
     if (!result.passed()) {
       outcome.passed = false;
@@ -101,13 +54,48 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
                                              shapes[i].cols,
                                              result.mismatches + result.conv_mismatches));
     }
-    results.push_back(result);
+    results.push_back({result, heatmap});
   }
+  return results;
+}
+
+CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::filesystem::path& out,
+                                     RunOutcome& outcome) {
+  CharacterizeSpec characterize;
+  characterize.liberty = spec.characterize.liberty;
+  characterize.cycles = spec.characterize.cycles;
+  characterize.seed = spec.seed;
+  characterize.threads = spec.threads;
+  ReadLiberty(characterize.liberty);  // a malformed library fails here, with its line
+  const MappedDesign design = MapArrayToLibrary(characterize.liberty, kMappedArray, out / "synth");
+  const auto images =
+      ReadIdxImages(kFashionMnistDir / "t10k-images-idx3-ubyte.gz", kCharacterizeImages);
+  CharacterizeResult result = Characterize(characterize, design.netlist_json, images);
+  WriteCharacterization(out, result);
+  if (!result.passed()) {
+    outcome.passed = false;
+    outcome.failures.push_back("characterize: equivalence or sanity check failed");
+  }
+  return result;
+}
+
+}  // namespace
+
+RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
+  EnsureOutputDirectory(out, "--out");
+  WriteFileAtomically(out / "config.yaml", DumpRunSpec(spec));
+  RunOutcome outcome;
+  const std::vector<RegressionOutcome> regressions = RegressArrays(spec, out, outcome);
+  const CharacterizeResult characterization = CharacterizeGates(spec, out, outcome);
+  const qat::TrainResult training = qat::Train(spec.train, out);
+  WriteJsonAtomically(out / "train.json", qat::ToJson(training));
 
   Report report("powersel run");
-  report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.", spec.array.rows,
-                               spec.array.cols, spec.seed));
-  ReportRegressions(report, results, heatmaps);
+  report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.",
+                               spec.array.rows, spec.array.cols, spec.seed));
+  ReportRegressions(report, regressions);
+  ReportCharacterization(report, characterization);
+  ReportTraining(report, training);
   WriteFileAtomically(out / "report.md", report.Markdown());
   WriteFileAtomically(out / "report.html", report.Html());
   return outcome;

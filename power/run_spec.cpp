@@ -12,7 +12,7 @@ constexpr std::int64_t kMaxArraySize = 64;  // the 22-bit partial sum covers 64 
 constexpr std::int64_t kMaxTiles = 1'000'000;
 
 RunSpec ReadRunSpec(const ConfigNode& root) {
-  root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "train"});
+  root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "characterize", "train"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
@@ -31,6 +31,12 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   const std::vector<std::int64_t> default_sizes(step.extra_sizes.begin(), step.extra_sizes.end());
   const auto sizes = regress.IntList("extra_sizes", default_sizes, 1, kMaxArraySize);
   step.extra_sizes.assign(sizes.begin(), sizes.end());
+  const ConfigNode characterize = root.Section("characterize");
+  characterize.ExpectOnly({"liberty", "cycles"});
+  spec.characterize.liberty =
+      characterize.String("liberty", spec.characterize.liberty.string());
+  spec.characterize.cycles =
+      static_cast<int>(characterize.Int("cycles", spec.characterize.cycles, 16, 10'000'000));
   spec.train = qat::ReadTrainSpec(root.Section("train"));
   // One seed and one thread count for the whole run unless the section sets its own.
   if (!root.Section("train").Has("seed")) {
@@ -59,9 +65,11 @@ std::string DumpRunSpec(const RunSpec& spec) {
       "seed: {}\n"
       "threads: {}\n"
       "array:\n  rows: {}\n  cols: {}\n"
-      "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n",
+      "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
+      "characterize:\n  liberty: \"{}\"\n  cycles: {}\n",
       spec.seed, spec.threads, spec.array.rows, spec.array.cols, spec.rtl_regress.random_tiles,
-      spec.rtl_regress.conv_tiles, fmt::join(spec.rtl_regress.extra_sizes, ", ")) +
+      spec.rtl_regress.conv_tiles, fmt::join(spec.rtl_regress.extra_sizes, ", "),
+      spec.characterize.liberty.string(), spec.characterize.cycles) +
          qat::DumpTrainSpec(spec.train);
 }
 

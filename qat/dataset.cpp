@@ -36,13 +36,18 @@ std::vector<std::size_t> Shuffled(std::size_t count, std::uint64_t seed) {
 // Seeded shuffle, then the first `validation_size` become validation and the rest training.
 void CarveValidation(const ImageDataset& full_train, const DatasetSpec& spec,
                      DatasetSplits& splits) {
-  if (spec.validation_size >= full_train.size()) {
+  constexpr std::size_t kDefaultValidation = 5000;
+  const std::size_t validation_size =
+      spec.validation_size > 0
+          ? spec.validation_size
+          : (spec.kind == DatasetKind::kMnist ? full_train.size() / 10 : kDefaultValidation);
+  if (validation_size >= full_train.size()) {
     throw InputError("", "validation_size",
                      fmt::format("{} validation images leave no training data of {}",
-                                 spec.validation_size, full_train.size()));
+                                 validation_size, full_train.size()));
   }
   const std::vector<std::size_t> order = Shuffled(full_train.size(), spec.seed);
-  const auto cut = order.begin() + static_cast<std::ptrdiff_t>(spec.validation_size);
+  const auto cut = order.begin() + static_cast<std::ptrdiff_t>(validation_size);
   std::vector<std::size_t> train(cut, order.end());
   if (spec.train_limit > 0 && train.size() > spec.train_limit) {
     train.resize(spec.train_limit);

@@ -42,7 +42,7 @@ TrainSpec ReadTrainSpec(const ConfigNode& section) {
   spec.data.kind = ParseDataset(section, spec.data.kind);
   spec.data.dir = section.String("data_dir", "");
   spec.data.validation_size = static_cast<std::size_t>(
-      section.Int("validation_size", static_cast<std::int64_t>(spec.data.validation_size), 1,
+      section.Int("validation_size", static_cast<std::int64_t>(spec.data.validation_size), 0,
                   1'000'000));
   spec.data.train_limit =
       static_cast<std::size_t>(section.Int("train_limit", 0, 0, 100'000'000));

@@ -58,12 +58,19 @@ TEST_CASE("a small run writes its config, the contract JSON and both reports", "
   RunSpec spec = DefaultRunSpec();
   spec.array = {4, 4};
   spec.rtl_regress = {6, 4, {8}};
+  spec.characterize.cycles = 400;  // enough for the sanity checks to hold
+  spec.train.float_epochs = 1;
+  spec.train.qat_epochs = 1;
+  spec.train.data.train_limit = 400;
+  spec.train.data.validation_size = 100;
+  spec.train.data.test_limit = 200;
   const auto out = std::filesystem::temp_directory_path() / "powersel_small_run";
   std::filesystem::remove_all(out);
   const RunOutcome outcome = RunPipeline(spec, out);
   CHECK(outcome.passed);
   for (const char* file : {"config.yaml", "rtl-regress.json", "rtl-regress_toggles.csv",
-                           "rtl-regress-8x8.json", "report.md", "report.html"}) {
+                           "rtl-regress-8x8.json", "characterize.json", "mac_energy.csv",
+                           "train.json", "network.qnet.json", "report.md", "report.html"}) {
     CAPTURE(file);
     CHECK(std::filesystem::exists(out / file));
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "powersel/power/liberty.hpp"
 #include "powersel/qat/train.hpp"
 #include "powersel/tb/array_shape.hpp"
 
@@ -18,11 +19,17 @@ struct RtlRegressStep {
   std::vector<int> extra_sizes = {8};
 };
 
+struct CharacterizeStep {
+  std::filesystem::path liberty = kOsu018Liberty;
+  int cycles = 2000;
+};
+
 struct RunSpec {
   std::uint64_t seed = 1;
   int threads = 1;
   tb::ArrayShape array{64, 64};  // the accelerator every step targets
   RtlRegressStep rtl_regress;
+  CharacterizeStep characterize;
   qat::TrainSpec train;
 };
 

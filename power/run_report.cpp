@@ -1,0 +1,99 @@
+#include "run_report.hpp"
+
+#include <fmt/format.h>
+
+namespace powersel::power {
+
+namespace {
+
+std::string Percent(double fraction) { return fmt::format("{:.2f} %", 100 * fraction); }
+
+}  // namespace
+
+void ReportRegressions(Report& report, const std::vector<RegressionOutcome>& regressions) {
+  report.Heading("RTL regression");
+  report.Paragraph(
+      "Random tiles (uniform, partial, extreme values, full 22-bit accumulation, wrap-around, "
+      "sparse) and convolution tiles of real Fashion-MNIST images, each checked bit-exact "
+      "against the C++ integer reference; convolutions also against a direct convolution.");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [r, heatmap] : regressions) {
+    rows.push_back({fmt::format("{}x{}", r.shape.rows, r.shape.cols),
+                    std::to_string(r.random_tiles), std::to_string(r.conv_tiles),
+                    std::to_string(r.mismatches + r.conv_mismatches), std::to_string(r.cycles),
+                    std::to_string(r.macs), r.passed() ? "pass" : "FAIL"});
+  }
+  report.Table({"array", "random tiles", "conv tiles", "mismatches", "cycles", "MACs", "result"},
+               rows);
+
+  report.Heading("Toggle counts per signal class");
+  std::vector<std::string> header = {"array"};
+  for (const auto name : tb::kPeSignalNames) {
+    header.emplace_back(name);
+  }
+  for (const auto name : tb::kEdgeSignalNames) {
+    header.emplace_back(name);
+  }
+  std::vector<std::vector<std::string>> toggle_rows;
+  for (const auto& [r, heatmap] : regressions) {
+    std::vector<std::string> row = {fmt::format("{}x{}", r.shape.rows, r.shape.cols)};
+    for (int s = 0; s < tb::kPeSignalCount; ++s) {
+      row.push_back(std::to_string(r.toggles.Total(static_cast<tb::PeSignal>(s))));
+    }
+    for (int e = 0; e < tb::kEdgeSignalCount; ++e) {
+      row.push_back(std::to_string(r.toggles.Total(static_cast<tb::EdgeSignal>(e))));
+    }
+    toggle_rows.push_back(row);
+  }
+  report.Table(header, toggle_rows);
+  for (const auto& [r, heatmap] : regressions) {
+    if (!heatmap.empty()) {
+      report.Image(heatmap, fmt::format("Toggles per PE, {}x{} regression", r.shape.rows,
+                                        r.shape.cols));
+    }
+  }
+}
+
+void ReportCharacterization(Report& report, const CharacterizeResult& result) {
+  report.Heading("Gate-level MAC energy");
+  report.Paragraph(fmt::format(
+      "{}: the PE maps to {} cells ({} flip-flops, area {:.0f}); it equals the RTL PE over {} "
+      "random PE-cycles ({} mismatches). Clock floor {:.1f} fJ per cycle. Energies are per PE "
+      "cycle, zero-delay (no glitches). Table: mac_energy.csv.",
+      result.liberty.filename().string(), result.pe_cells, result.pe_flip_flops, result.pe_area,
+      result.equivalence_pe_cycles, result.equivalence_mismatches, result.clock_fj_per_cycle));
+  std::vector<std::vector<std::string>> rows;
+  for (const char* stimulus : {"uniform", "conv", "psum_same_sign", "psum_sign_flip"}) {
+    rows.push_back({stimulus});
+    for (const int weight : {0, 1, 64, 85, 127, -128}) {
+      rows.back().push_back(fmt::format("{:.0f}", result.Energy(weight, stimulus)));
+    }
+  }
+  report.Table({"stimulus", "w=0", "w=1", "w=64", "w=85", "w=127", "w=-128"}, rows);
+  std::vector<std::vector<std::string>> checks;
+  for (const SanityCheck& check : result.checks) {
+    checks.push_back({check.passed ? "ok" : "FAIL", check.name, check.detail});
+  }
+  report.Table({"", "check", "numbers (fJ)"}, checks);
+  report.Image("mac_energy.png", "Energy per PE cycle against the weight value");
+}
+
+void ReportTraining(Report& report, const qat::TrainResult& result) {
+  report.Heading("Quantisation-aware training");
+  report.Paragraph(fmt::format(
+      "{} on {}: {} training, {} validation, {} test images. The integer engine runs the "
+      "exported network (network.qnet.json) exactly as the array computes it.",
+      result.model, result.dataset, result.train_images, result.validation_images,
+      result.test_images));
+  report.Table({"network", "test top-1"}, {{"float", Percent(result.float_top1)},
+                                           {"8-bit QAT (fake-quantised)", Percent(result.qat_top1)},
+                                           {"integer engine", Percent(result.int_top1)}});
+  std::vector<std::vector<std::string>> epochs;
+  for (const qat::EpochRecord& record : result.epochs) {
+    epochs.push_back({record.phase, std::to_string(record.epoch), fmt::format("{:.3f}", record.loss),
+                      Percent(record.validation_top1), fmt::format("{:.0f}", record.images_per_s)});
+  }
+  report.Table({"phase", "epoch", "loss", "validation top-1", "images/s"}, epochs);
+}
+
+}  // namespace powersel::power
