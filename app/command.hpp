@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "powersel/power/run.hpp"
+
 namespace powersel::app {
 
 struct CommonOptions {
@@ -15,6 +17,11 @@ struct CommonOptions {
 
 // --out, --seed and --threads on `command`.
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
+
+// The run configuration from `config` (or the embedded default), with --seed and --threads
+// from the command line applied over it when given (threads always, without a file).
+power::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
+                              const CLI::App& command);
 
 // Each subcommand adds itself to `app`; its callback stores the process exit status
 // (0 success, 1 a failed check) in `exit_status`.

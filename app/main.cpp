@@ -20,6 +20,18 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
 }
 
+power::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
+                              const CLI::App& command) {
+  power::RunSpec spec = config.empty() ? power::DefaultRunSpec() : power::LoadRunSpec(config);
+  if (command.count("--seed") > 0) {
+    power::OverrideSeed(spec, options.seed);
+  }
+  if (command.count("--threads") > 0 || config.empty()) {
+    power::OverrideThreads(spec, options.threads);
+  }
+  return spec;
+}
+
 }  // namespace powersel::app
 
 int main(int argc, char** argv) {

@@ -14,15 +14,7 @@ struct RunOptions {
 };
 
 int Run(const RunOptions& options, const CLI::App& command) {
-  power::RunSpec spec =
-      options.config.empty() ? power::DefaultRunSpec() : power::LoadRunSpec(options.config);
-  // Flags given on the command line override the file.
-  if (command.count("--seed") > 0) {
-    spec.seed = options.common.seed;
-  }
-  if (command.count("--threads") > 0 || options.config.empty()) {
-    spec.threads = options.common.threads;
-  }
+  const power::RunSpec spec = ResolveRunSpec(options.config, options.common, command);
   const power::RunOutcome outcome = power::RunPipeline(spec, options.common.out);
   for (const std::string& failure : outcome.failures) {
     fmt::print("FAIL: {}\n", failure);

@@ -18,16 +18,8 @@ struct TrainOptions {
 };
 
 int Run(const TrainOptions& options, const CLI::App& command) {
-  power::RunSpec run =
-      options.config.empty() ? power::DefaultRunSpec() : power::LoadRunSpec(options.config);
-  qat::TrainSpec& spec = run.train;
-  if (command.count("--seed") > 0) {
-    spec.seed = options.common.seed;
-    spec.data.seed = options.common.seed;
-  }
-  if (command.count("--threads") > 0 || options.config.empty()) {
-    spec.threads = options.common.threads;
-  }
+  const power::RunSpec run = ResolveRunSpec(options.config, options.common, command);
+  const qat::TrainSpec& spec = run.train;
   EnsureOutputDirectory(options.common.out, "--out");
   WriteFileAtomically(options.common.out / "config.yaml", power::DumpRunSpec(run));
   const qat::TrainResult result = qat::Train(spec, options.common.out);

@@ -51,8 +51,17 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
 
 }  // namespace
 
-RunSpec DefaultRunSpec() {
-  return RunSpec{};
+RunSpec DefaultRunSpec() { return RunSpec{}; }
+
+void OverrideSeed(RunSpec& spec, std::uint64_t seed) {
+  spec.seed = seed;
+  spec.train.seed = seed;
+  spec.train.data.seed = seed;
+}
+
+void OverrideThreads(RunSpec& spec, int threads) {
+  spec.threads = threads;
+  spec.train.threads = threads;
 }
 
 RunSpec LoadRunSpec(const std::filesystem::path& file) {

@@ -4,16 +4,26 @@
 
 namespace powersel::qat {
 
+nlohmann::json ToJson(const EpochRecord& record) {
+  return {{"phase", record.phase},
+          {"epoch", record.epoch},
+          {"loss", record.loss},
+          {"train_top1", record.train_top1},
+          {"validation_top1", record.validation_top1},
+          {"images_per_s", record.images_per_s},
+          {"seconds", record.seconds}};
+}
+
+EpochRecord EpochRecordFromJson(const nlohmann::json& record) {
+  return {record.at("phase"),       record.at("epoch"),           record.at("loss"),
+          record.at("train_top1"),  record.at("validation_top1"), record.at("images_per_s"),
+          record.at("seconds")};
+}
+
 nlohmann::json ToJson(const TrainResult& result) {
   nlohmann::json epochs = nlohmann::json::array();
   for (const EpochRecord& record : result.epochs) {
-    epochs.push_back({{"phase", record.phase},
-                      {"epoch", record.epoch},
-                      {"loss", record.loss},
-                      {"train_top1", record.train_top1},
-                      {"validation_top1", record.validation_top1},
-                      {"images_per_s", record.images_per_s},
-                      {"seconds", record.seconds}});
+    epochs.push_back(ToJson(record));
   }
   return {{"model", result.model},
           {"dataset", result.dataset},

@@ -69,11 +69,13 @@ struct Checkpoint {
                        "the checkpoint belongs to another configuration; use another --out "
                        "or remove it");
     }
-    float_top1 = state.value("float_top1", -1.0);
-    for (const auto& record : state.at("epochs")) {
-      epochs.push_back({record.at("phase"), record.at("epoch"), record.at("loss"),
-                        record.at("train_top1"), record.at("validation_top1"),
-                        record.at("images_per_s"), record.at("seconds")});
+    try {
+      float_top1 = state.value("float_top1", -1.0);
+      for (const auto& record : state.at("epochs")) {
+        epochs.push_back(EpochRecordFromJson(record));
+      }
+    } catch (const nlohmann::json::exception&) {
+      throw InputError((dir / "state.json").string(), "epochs", "corrupt checkpoint state");
     }
     return true;
   }
@@ -87,13 +89,7 @@ struct Checkpoint {
     std::filesystem::rename(OptimizerFile().string() + ".tmp", OptimizerFile());
     nlohmann::json records = nlohmann::json::array();
     for (const EpochRecord& record : epochs) {
-      records.push_back({{"phase", record.phase},
-                         {"epoch", record.epoch},
-                         {"loss", record.loss},
-                         {"train_top1", record.train_top1},
-                         {"validation_top1", record.validation_top1},
-                         {"images_per_s", record.images_per_s},
-                         {"seconds", record.seconds}});
+      records.push_back(ToJson(record));
     }
     WriteJsonAtomically(dir / "state.json",
                         {{"config", config}, {"float_top1", float_top1}, {"epochs", records}});

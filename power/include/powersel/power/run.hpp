@@ -37,6 +37,9 @@ struct RunSpec {
 RunSpec DefaultRunSpec();
 // Reads a configuration; unknown keys, wrong types and out-of-range values are InputErrors.
 RunSpec LoadRunSpec(const std::filesystem::path& file);
+// Command-line --seed and --threads: they replace the file's everywhere in the run.
+void OverrideSeed(RunSpec& spec, std::uint64_t seed);
+void OverrideThreads(RunSpec& spec, int threads);
 // The configuration as YAML, as stored beside the results.
 std::string DumpRunSpec(const RunSpec& spec);
 

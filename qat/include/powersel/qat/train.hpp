@@ -69,5 +69,7 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out);
 
 // train.json: model, dataset, float_top1, qat_top1, int_top1, per-epoch records, ...
 nlohmann::json ToJson(const TrainResult& result);
+nlohmann::json ToJson(const EpochRecord& record);
+EpochRecord EpochRecordFromJson(const nlohmann::json& record);
 
 }  // namespace powersel::qat
