@@ -23,15 +23,22 @@ int Run(const TrainOptions& options, const CLI::App& command) {
   EnsureOutputDirectory(options.common.out, "--out");
   WriteFileAtomically(options.common.out / "config.yaml", power::DumpRunSpec(run));
   const qat::TrainResult result = qat::Train(spec, options.common.out);
+  if (!result.complete) {
+    fmt::print("train: stopped after {} epochs (max_epochs_this_run); run again to resume\n",
+               result.epochs.size());
+    return 0;
+  }
   WriteJsonAtomically(options.common.out / "train.json", qat::ToJson(result));
   fmt::print("train {} on {}{}: float {:.2f}%, QAT int8 {:.2f}%, integer engine {:.2f}% "
              "({} test images, {:.0f} s)\n",
              result.model, result.dataset, result.resumed ? " (resumed)" : "",
              100 * result.float_top1, 100 * result.qat_top1, 100 * result.int_top1,
              result.test_images, result.seconds);
+  fmt::print("  {} test images through the 16x16 RTL array: {} mismatches\n",
+             result.rtl_check_images, result.rtl_check_mismatches);
   fmt::print("  wrote {} and {}\n", (options.common.out / "train.json").string(),
              result.network.string());
-  return 0;
+  return result.rtl_check_mismatches == 0 ? 0 : 1;
 }
 
 }  // namespace

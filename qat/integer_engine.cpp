@@ -7,7 +7,9 @@
 #include "powersel/common/files.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/common/parallel.hpp"
+#include "powersel/tb/harness.hpp"
 #include "powersel/tb/reference.hpp"
+#include "powersel/tb/tiling.hpp"
 
 namespace powersel::qat {
 
@@ -160,6 +162,35 @@ double IntegerEngine::Accuracy(const ImageDataset& dataset, int threads,
     }
   });
   return count == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(count);
+}
+
+RtlCheck CheckAgainstRtl(const IntegerEngine& engine, const ImageDataset& dataset,
+                         std::size_t images, tb::ArrayShape array) {
+  tb::Harness harness({.shape = array});
+  const GemmBackend rtl = [&](const Matrix<std::uint8_t>& activations,
+                              const Matrix<std::int8_t>& weights) {
+    return tb::RunTiledGemm(harness, activations, weights);
+  };
+  RtlCheck check{std::min(images, dataset.size()), array, 0, 0};
+  for (std::size_t image = 0; image < check.images; ++image) {
+    std::vector<Matrix<std::uint8_t>> software_inputs;
+    std::vector<Matrix<std::uint8_t>> rtl_inputs;
+    const Inference software =
+        engine.Run(dataset.Image(image), [&](std::size_t, const Matrix<std::uint8_t>& a) {
+          software_inputs.push_back(a);
+        });
+    const Inference on_rtl =
+        engine.Run(dataset.Image(image), rtl, [&](std::size_t, const Matrix<std::uint8_t>& a) {
+          rtl_inputs.push_back(a);
+        });
+    // Layer l's input is layer l-1's output; the logits close the chain.
+    for (std::size_t layer = 0; layer < software_inputs.size(); ++layer) {
+      ++check.gemm_layers;
+      check.mismatches += software_inputs[layer] == rtl_inputs[layer] ? 0 : 1;
+    }
+    check.mismatches += software.logits == on_rtl.logits ? 0 : 1;
+  }
+  return check;
 }
 
 void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset,

@@ -36,6 +36,9 @@ nlohmann::json ToJson(const TrainResult& result) {
           {"epochs", epochs},
           {"resumed", result.resumed},
           {"network", result.network.filename().string()},
+          {"rtl_check", {{"images", result.rtl_check_images},
+                         {"array", "16x16"},
+                         {"mismatches", result.rtl_check_mismatches}}},
           {"seconds", result.seconds}};
 }
 

@@ -20,6 +20,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kEvaluationBatch = 1000;
+// A few test images go through the Verilated array too (16x16: big enough to tile real
+// layers, small enough to be quick).
+constexpr std::size_t kRtlCheckImages = 4;
+constexpr tb::ArrayShape kRtlCheckArray{16, 16};
 
 double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -238,7 +242,11 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
   const QuantizedNetwork network = detail::ExportNetwork(model, splits.train.channels, side,
                                                          classes, result.dataset);
   WriteQuantizedNetwork(result.network, network);
-  result.int_top1 = IntegerEngine(network).Accuracy(splits.test, spec.threads);
+  const IntegerEngine engine(network);
+  result.int_top1 = engine.Accuracy(splits.test, spec.threads);
+  const RtlCheck rtl = CheckAgainstRtl(engine, splits.test, kRtlCheckImages, kRtlCheckArray);
+  result.rtl_check_images = rtl.images;
+  result.rtl_check_mismatches = rtl.mismatches;
   result.seconds = Seconds(start);
   return result;
 }

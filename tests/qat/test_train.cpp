@@ -43,6 +43,9 @@ TEST_CASE("the integer engine matches the fake-quantised network it was exported
   CHECK(result.float_top1 > 0.5);
   // The same integers, up to a rare rounding tie: at most 1 image in 1,000 may differ.
   CHECK(std::abs(result.qat_top1 - result.int_top1) <= 0.001);
+  // The trained network's GEMMs on the Verilated 16x16 array, bit for bit.
+  CHECK(result.rtl_check_images == 4);
+  CHECK(result.rtl_check_mismatches == 0);
   const QuantizedNetwork network = ReadQuantizedNetwork(result.network);
   CHECK(network.model == "lenet5");
   CHECK(network.layers.front().weights.size() == 6 * 25);

@@ -56,6 +56,17 @@ class IntegerEngine {
   std::vector<Matrix<std::int8_t>> gemm_weights_;  // per layer (empty for non-GEMM layers)
 };
 
+// Runs the first `images` images of `dataset` through the engine twice, once with its GEMMs on
+// the Verilated array of `array` size, and counts GEMM layer inputs and logits that differ.
+struct RtlCheck {
+  std::size_t images = 0;
+  tb::ArrayShape array;
+  std::uint64_t gemm_layers = 0;  // layer evaluations compared
+  std::uint64_t mismatches = 0;
+};
+RtlCheck CheckAgainstRtl(const IntegerEngine& engine, const ImageDataset& dataset,
+                         std::size_t images, tb::ArrayShape array);
+
 // For the first `images` images of `dataset`: every GEMM layer's activation matrices, as
 // they stream into the array, in `dir`/act_<layer>.idx.gz (dims: images x M x K).
 void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset,

@@ -62,6 +62,9 @@ struct TrainResult {
   bool resumed = false;
   bool complete = false;  // false when max_epochs_this_run stopped it early
   std::filesystem::path network;  // the exported integer network
+  // The trained network's GEMMs on the Verilated array against the software engine.
+  std::size_t rtl_check_images = 0;
+  std::uint64_t rtl_check_mismatches = 0;
 };
 
 // Trains into `out` (checkpoint/, network.qnet.json); an interrupted run in `out` resumes.
