@@ -26,18 +26,18 @@ int Run(const BenchGatesOptions& options) {
   fmt::print("{:<44} {:>14.4g}\n", "gate level, Verilator (one PE)",
              result.verilator_gates_pe_cycles_per_s);
   fmt::print("{:<44} {:>14.4g}\n", "RTL, Verilator (one PE)", result.verilator_rtl_pe_cycles_per_s);
-  fmt::print("{:<44} {:>14.4g}\n", "RTL, Verilator (16x16 array)", result.rtl_array_pe_cycles_per_s);
+  fmt::print("{:<44} {:>14.4g}\n", "RTL, Verilator (16x16 array)",
+             result.rtl_array_pe_cycles_per_s);
   fmt::print("gate-level energy runs at {:.2f}x the RTL array's PE-cycle rate\n",
              result.gate_simulator_pe_cycles_per_s / result.rtl_array_pe_cycles_per_s);
-  WriteJsonAtomically(
-      options.common.out / "bench-gates.json",
-      {{"pe_cycles", result.pe_cycles},
-       {"gate_simulator_pe_cycles_per_s", result.gate_simulator_pe_cycles_per_s},
-       {"verilator_gates_pe_cycles_per_s", result.verilator_gates_pe_cycles_per_s},
-       {"verilator_rtl_pe_cycles_per_s", result.verilator_rtl_pe_cycles_per_s},
-       {"rtl_array_pe_cycles_per_s", result.rtl_array_pe_cycles_per_s},
-       {"gate_to_rtl_array_ratio",
-        result.gate_simulator_pe_cycles_per_s / result.rtl_array_pe_cycles_per_s}});
+  WriteJsonAtomically(options.common.out / "bench-gates.json",
+                      {{"pe_cycles", result.pe_cycles},
+                       {"gate_simulator_pe_cycles_per_s", result.gate_simulator_pe_cycles_per_s},
+                       {"verilator_gates_pe_cycles_per_s", result.verilator_gates_pe_cycles_per_s},
+                       {"verilator_rtl_pe_cycles_per_s", result.verilator_rtl_pe_cycles_per_s},
+                       {"rtl_array_pe_cycles_per_s", result.rtl_array_pe_cycles_per_s},
+                       {"gate_to_rtl_array_ratio",
+                        result.gate_simulator_pe_cycles_per_s / result.rtl_array_pe_cycles_per_s}});
   return 0;
 }
 

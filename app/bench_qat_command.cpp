@@ -43,10 +43,11 @@ void AddBenchQatCommand(CLI::App& app, int& exit_status) {
     const qat::QatBenchResult result =
         qat::BenchmarkTraining(model, options->batch, options->steps, options->warmup,
                                options->common.threads, options->common.seed);
-    fmt::print("bench-qat {} (C++ LibTorch, batch {}, {} threads): float {:.0f} images/s, "
-               "QAT {:.0f} images/s\n",
-               options->model, options->batch, options->common.threads,
-               result.float_images_per_s, result.qat_images_per_s);
+    fmt::print(
+        "bench-qat {} (C++ LibTorch, batch {}, {} threads): float {:.0f} images/s, "
+        "QAT {:.0f} images/s\n",
+        options->model, options->batch, options->common.threads, result.float_images_per_s,
+        result.qat_images_per_s);
     WriteJsonAtomically(options->common.out / "bench-qat.json",
                         {{"model", options->model},
                          {"batch", options->batch},

@@ -11,7 +11,7 @@ namespace powersel::app {
 
 namespace {
 
-constexpr int kConvImages = 8;  // real activation streams come from these test images
+constexpr int kConvImages = 8;                // real activation streams come from these test images
 constexpr tb::ArrayShape kMappedArray{2, 2};  // enough to map the PE and the edge registers
 
 struct CharacterizeOptions {
@@ -25,8 +25,8 @@ int Run(CharacterizeOptions options) {
   options.spec.seed = options.common.seed;
   options.spec.threads = options.common.threads;
   power::ReadLiberty(options.spec.liberty);  // a malformed library fails here, with its line
-  const power::MappedDesign design = power::MapArrayToLibrary(
-      options.spec.liberty, kMappedArray, options.common.out / "synth");
+  const power::MappedDesign design =
+      power::MapArrayToLibrary(options.spec.liberty, kMappedArray, options.common.out / "synth");
   const auto images = ReadIdxImages(options.images, kConvImages);
   const power::CharacterizeResult result =
       power::Characterize(options.spec, design.netlist_json, images);
@@ -61,16 +61,19 @@ void AddCharacterizeCommand(CLI::App& app, int& exit_status) {
   command->add_option("--cycles", options->spec.cycles, "Measured cycles per weight and stimulus")
       ->check(CLI::Range(16, 10'000'000))
       ->capture_default_str();
-  command->add_option("--msb-bits", options->spec.msb_bits,
-                      "Top partial-sum bits whose Hamming distance groups transitions")
+  command
+      ->add_option("--msb-bits", options->spec.msb_bits,
+                   "Top partial-sum bits whose Hamming distance groups transitions")
       ->check(CLI::Range(1, 21))
       ->capture_default_str();
-  command->add_option("--slew", options->spec.energy.input_slew_ns,
-                      "Nominal input transition time for the energy tables (ns)")
+  command
+      ->add_option("--slew", options->spec.energy.input_slew_ns,
+                   "Nominal input transition time for the energy tables (ns)")
       ->check(CLI::Range(0.0, 10.0))
       ->capture_default_str();
-  command->add_option("--wire-per-fanout", options->spec.energy.wire_per_fanout_pf,
-                      "Wire capacitance per fan-out pin (pF)")
+  command
+      ->add_option("--wire-per-fanout", options->spec.energy.wire_per_fanout_pf,
+                   "Wire capacitance per fan-out pin (pF)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command->add_option("--images", options->images, "IDX images for the convolution streams")

@@ -24,8 +24,8 @@ struct CaptureOptions {
 };
 
 qat::DatasetKind DatasetFromName(const std::string& name) {
-  for (const qat::DatasetKind kind : {qat::DatasetKind::kFashionMnist, qat::DatasetKind::kMnist,
-                                      qat::DatasetKind::kCifar10}) {
+  for (const qat::DatasetKind kind :
+       {qat::DatasetKind::kFashionMnist, qat::DatasetKind::kMnist, qat::DatasetKind::kCifar10}) {
     if (qat::DatasetName(kind) == name) {
       return kind;
     }

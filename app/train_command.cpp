@@ -29,11 +29,11 @@ int Run(const TrainOptions& options, const CLI::App& command) {
     return 0;
   }
   WriteJsonAtomically(options.common.out / "train.json", qat::ToJson(result));
-  fmt::print("train {} on {}{}: float {:.2f}%, QAT int8 {:.2f}%, integer engine {:.2f}% "
-             "({} test images, {:.0f} s)\n",
-             result.model, result.dataset, result.resumed ? " (resumed)" : "",
-             100 * result.float_top1, 100 * result.qat_top1, 100 * result.int_top1,
-             result.test_images, result.seconds);
+  fmt::print(
+      "train {} on {}{}: float {:.2f}%, QAT int8 {:.2f}%, integer engine {:.2f}% "
+      "({} test images, {:.0f} s)\n",
+      result.model, result.dataset, result.resumed ? " (resumed)" : "", 100 * result.float_top1,
+      100 * result.qat_top1, 100 * result.int_top1, result.test_images, result.seconds);
   fmt::print("  {} test images through the 16x16 RTL array: {} mismatches\n",
              result.rtl_check_images, result.rtl_check_mismatches);
   fmt::print("  wrote {} and {}\n", (options.common.out / "train.json").string(),
@@ -49,8 +49,9 @@ void AddTrainCommand(CLI::App& app, int& exit_status) {
       "train", "Train in float, fine-tune with 8-bit QAT, export the integer network");
   AddCommonOptions(*command, options->common);
   options->common.out = "runs/train";
-  command->add_option("--config", options->config,
-                      "YAML configuration (its train: section; default: embedded)")
+  command
+      ->add_option("--config", options->config,
+                   "YAML configuration (its train: section; default: embedded)")
       ->check(CLI::ExistingFile);
   command->callback([options, command, &exit_status] { exit_status = Run(*options, *command); });
 }

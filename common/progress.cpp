@@ -78,10 +78,10 @@ void Progress::Print(bool final_line) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;
   const double eta = rate > 0 && total_ > done_ ? static_cast<double>(total_ - done_) / rate : 0;
-  const std::string line = fmt::format(
-      "{}: {}/{} {} ({:.1f} {}/s, {} {:.0f} s){}{}", label_, done_, total_, unit_, rate, unit_,
-      final_line ? "took" : "ETA", final_line ? elapsed : eta, status_.empty() ? "" : "  ",
-      status_);
+  const std::string line =
+      fmt::format("{}: {}/{} {} ({:.1f} {}/s, {} {:.0f} s){}{}", label_, done_, total_, unit_, rate,
+                  unit_, final_line ? "took" : "ETA", final_line ? elapsed : eta,
+                  status_.empty() ? "" : "  ", status_);
   if (interactive_) {
     fmt::print(stderr, "\r\033[K{}{}", line, final_line ? "\n" : "");
   } else {

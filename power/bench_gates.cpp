@@ -31,7 +31,8 @@ double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double TimeVerilatedPe(std::unique_ptr<tb::PeModel> model, const std::vector<tb::PeInputs>& stream) {
+double TimeVerilatedPe(std::unique_ptr<tb::PeModel> model,
+                       const std::vector<tb::PeInputs>& stream) {
   const auto start = Clock::now();
   for (const tb::PeInputs& in : stream) {
     model->Step(in);

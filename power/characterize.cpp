@@ -24,7 +24,9 @@ constexpr int kResetCycles = 2;
 constexpr int kWarmupCycles = 64;
 constexpr int kTopNets = 12;
 
-int LaneWeight(int group, int lane) { return -128 + group * GatePe::kLanes + lane; }
+int LaneWeight(int group, int lane) {
+  return -128 + group * GatePe::kLanes + lane;
+}
 
 struct TaskResult {
   std::vector<double> lane_fj;  // per cycle
@@ -90,8 +92,8 @@ std::uint64_t CheckEquivalence(const GateNetlist& netlist, const Library& librar
     for (tb::PeInputs& in : inputs) {
       in.act = static_cast<std::uint8_t>(rng());
       in.act_valid = (rng() & 3) != 0;
-      in.psum = static_cast<std::int32_t>(rng() % (1U << tb::kPsumBits)) -
-                (1 << (tb::kPsumBits - 1));
+      in.psum =
+          static_cast<std::int32_t>(rng() % (1U << tb::kPsumBits)) - (1 << (tb::kPsumBits - 1));
       in.weight = static_cast<std::int8_t>(rng());
       in.shift = rng() % 8 == 0;
       in.rst_n = rng() % 64 != 0;
@@ -122,8 +124,7 @@ void AddSanityChecks(CharacterizeResult& result) {
     const double e85 = result.Energy(85, stimulus);
     const double e127 = result.Energy(127, stimulus);
     result.checks.push_back(
-        {fmt::format("a power of two (64) costs less than dense weights 85 and 127 ({})",
-                     stimulus),
+        {fmt::format("a power of two (64) costs less than dense weights 85 and 127 ({})", stimulus),
          e64 < e85 && e64 < e127,
          fmt::format("E(64) = {:.1f}, E(85) = {:.1f}, E(127) = {:.1f} fJ", e64, e85, e127)});
   }
@@ -183,10 +184,10 @@ CharacterizeResult Characterize(const CharacterizeSpec& spec,
   std::vector<TaskResult> measured(tasks);
   ParallelFor(tasks, spec.threads, [&](std::size_t task) {
     const Stimulus& stimulus = result.stimuli[task / kWeightGroups];
-    const auto stream = detail::MakeStimulus(stimulus, spec.cycles + kWarmupCycles,
-                                             spec.msb_bits, spec.seed, images);
-    measured[task] = MeasureGroup(netlist, library, spec, static_cast<int>(task % kWeightGroups),
-                                  stream);
+    const auto stream = detail::MakeStimulus(stimulus, spec.cycles + kWarmupCycles, spec.msb_bits,
+                                             spec.seed, images);
+    measured[task] =
+        MeasureGroup(netlist, library, spec, static_cast<int>(task % kWeightGroups), stream);
   });
 
   std::vector<double> categories(measured.front().category_fj.size(), 0);
@@ -227,8 +228,7 @@ CharacterizeResult Characterize(const CharacterizeSpec& spec,
   result.equivalence_mismatches =
       CheckEquivalence(netlist, library, spec, result.equivalence_pe_cycles);
   AddSanityChecks(result);
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

@@ -52,8 +52,10 @@ nlohmann::json Summary(const CharacterizeResult& result) {
       high = std::max(high, energy);
       sum += energy;
     }
-    stimuli[stimulus.name] = {{"min_fj", low},       {"max_fj", high},
-                              {"mean_fj", sum / 256}, {"cheapest_weight", lowest_weight},
+    stimuli[stimulus.name] = {{"min_fj", low},
+                              {"max_fj", high},
+                              {"mean_fj", sum / 256},
+                              {"cheapest_weight", lowest_weight},
                               {"weight_0_fj", result.Energy(0, stimulus.name)},
                               {"psum_msb_hd", stimulus.psum_msb_distance}};
   }
@@ -72,15 +74,18 @@ nlohmann::json Summary(const CharacterizeResult& result) {
   return {
       {"liberty", result.liberty.string()},
       {"voltage_v", result.voltage_v},
-      {"pe", {{"cells", result.pe_cells}, {"flip_flops", result.pe_flip_flops},
-              {"area", result.pe_area}}},
+      {"pe",
+       {{"cells", result.pe_cells},
+        {"flip_flops", result.pe_flip_flops},
+        {"area", result.pe_area}}},
       {"clock_fj_per_cycle", result.clock_fj_per_cycle},
       {"cycles_per_entry", result.rows.empty() ? 0 : result.rows.front().cycles},
       {"stimuli", stimuli},
       {"uniform_breakdown_fj_per_cycle", categories},
       {"uniform_top_nets", nets},
-      {"equivalence", {{"pe_cycles", result.equivalence_pe_cycles},
-                       {"mismatches", result.equivalence_mismatches}}},
+      {"equivalence",
+       {{"pe_cycles", result.equivalence_pe_cycles},
+        {"mismatches", result.equivalence_mismatches}}},
       {"checks", checks},
       {"passed", result.passed()},
       {"seconds", result.seconds},

@@ -156,7 +156,8 @@ void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
   ++cycles_;
   const std::span<const std::uint64_t> rises = simulator.rises();
   const std::span<const std::uint64_t> falls = simulator.falls();
-  const std::uint64_t active = lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
+  const std::uint64_t active =
+      lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
   for (std::size_t net = 2; net < rises.size(); ++net) {
     std::uint64_t rose = rises[net] & active;
     std::uint64_t fell = falls[net] & active;
@@ -206,7 +207,8 @@ std::uint32_t GateEnergyMeter::lane_falls(int net, int lane) const {
 
 std::vector<double> GateEnergyMeter::CategoryEnergyFj() const {
   std::vector<double> energy(table_.categories().size(), 0);
-  energy[NetEnergyTable::kClockCategory] = table_.clock_fj_per_cycle() * static_cast<double>(cycles_) * lanes_;
+  energy[NetEnergyTable::kClockCategory] =
+      table_.clock_fj_per_cycle() * static_cast<double>(cycles_) * lanes_;
   for (std::size_t net = 2; net < net_rises_.size(); ++net) {
     for (const NetEnergyTable::Part& part : table_.parts(static_cast<int>(net))) {
       energy[static_cast<std::size_t>(part.category)] +=

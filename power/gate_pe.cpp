@@ -7,7 +7,9 @@ namespace powersel::power {
 namespace {
 
 const std::vector<std::pair<std::string, std::string>> kOutputFeedsInput = {
-    {"act_o", "act_i"}, {"act_valid_o", "act_valid_i"}, {"psum_o", "psum_i"},
+    {"act_o", "act_i"},
+    {"act_valid_o", "act_valid_i"},
+    {"psum_o", "psum_i"},
     {"weight_o", "weight_i"}};
 
 // Sets each bit of `port` from bit b of every lane's value.
@@ -25,8 +27,8 @@ void DriveBits(GateSimulator& simulator, const GateNetlist::Port& port,
 
 }  // namespace
 
-GatePe::GatePe(const GateNetlist& netlist, const Library& library,
-               const GateEnergyOptions& options, int lanes, bool track_lane_toggles)
+GatePe::GatePe(const GateNetlist& netlist, const Library& library, const GateEnergyOptions& options,
+               int lanes, bool track_lane_toggles)
     : netlist_(netlist),
       simulator_(netlist),
       act_(&netlist.FindPort("act_i")),
@@ -39,8 +41,7 @@ GatePe::GatePe(const GateNetlist& netlist, const Library& library,
   const NetEnergyTable unloaded(netlist, library, options);
   table_ = std::make_unique<NetEnergyTable>(
       netlist, library, options, MirroredPortLoads(netlist, unloaded, kOutputFeedsInput));
-  meter_ = std::make_unique<GateEnergyMeter>(*table_, netlist.net_count, lanes,
-                                             track_lane_toggles);
+  meter_ = std::make_unique<GateEnergyMeter>(*table_, netlist.net_count, lanes, track_lane_toggles);
 }
 
 void GatePe::Step(std::span<const tb::PeInputs> lanes) {
@@ -57,10 +58,11 @@ void GatePe::Step(std::span<const tb::PeInputs> lanes) {
 }
 
 tb::PeOutputs GatePe::Outputs(int lane) const {
-  return {static_cast<std::uint8_t>(simulator_.PortValue(netlist_.FindPort("act_o"), lane, false)),
-          simulator_.PortValue(netlist_.FindPort("act_valid_o"), lane, false) != 0,
-          static_cast<std::int32_t>(simulator_.PortValue(netlist_.FindPort("psum_o"), lane, true)),
-          static_cast<std::int8_t>(simulator_.PortValue(netlist_.FindPort("weight_o"), lane, true))};
+  return {
+      static_cast<std::uint8_t>(simulator_.PortValue(netlist_.FindPort("act_o"), lane, false)),
+      simulator_.PortValue(netlist_.FindPort("act_valid_o"), lane, false) != 0,
+      static_cast<std::int32_t>(simulator_.PortValue(netlist_.FindPort("psum_o"), lane, true)),
+      static_cast<std::int8_t>(simulator_.PortValue(netlist_.FindPort("weight_o"), lane, true))};
 }
 
 }  // namespace powersel::power

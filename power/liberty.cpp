@@ -110,7 +110,8 @@ class LibertyReader {
     }
     const LibertyAttribute* capacitance = root.Find("capacitive_load_unit");
     if (capacitance == nullptr || capacitance->values.size() != 2) {
-      Fail(root.line, "capacitive_load_unit", "missing (expected e.g. capacitive_load_unit (1,pf))");
+      Fail(root.line, "capacitive_load_unit",
+           "missing (expected e.g. capacitive_load_unit (1,pf))");
     }
     const double scale = Number(capacitance->values[0], capacitance->line, "capacitive_load_unit");
     std::string unit = capacitance->values[1];

@@ -81,9 +81,9 @@ class Lexer {
         if (end == std::string::npos) {
           Fail(line_, "unterminated comment");
         }
-        line_ += static_cast<int>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(at_),
-                                             text_.begin() + static_cast<std::ptrdiff_t>(end),
-                                             '\n'));
+        line_ +=
+            static_cast<int>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(at_),
+                                        text_.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
         at_ = end + 2;
       } else if (text_.compare(at_, 2, "//") == 0) {
         while (at_ < text_.size() && text_[at_] != '\n') {
@@ -125,9 +125,7 @@ class Lexer {
 
 class Parser {
  public:
-  Parser(const std::string& text, const std::string& origin) : lexer_(text, origin) {
-    Advance();
-  }
+  Parser(const std::string& text, const std::string& origin) : lexer_(text, origin) { Advance(); }
 
   LibertyGroup ParseTop() {
     if (current_.kind != Token::Kind::kWord) {
@@ -152,9 +150,9 @@ class Parser {
 
   void Expect(const char* punct) {
     if (current_.kind != Token::Kind::kPunct || current_.text != punct) {
-      lexer_.Fail(current_.line, fmt::format("expected '{}' but found '{}'", punct,
-                                             current_.kind == Token::Kind::kEnd ? "end of file"
-                                                                               : current_.text));
+      lexer_.Fail(current_.line,
+                  fmt::format("expected '{}' but found '{}'", punct,
+                              current_.kind == Token::Kind::kEnd ? "end of file" : current_.text));
     }
     Advance();
   }

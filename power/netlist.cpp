@@ -1,3 +1,5 @@
+#include "powersel/power/netlist.hpp"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -5,7 +7,6 @@
 #include <stdexcept>
 
 #include "powersel/common/errors.hpp"
-#include "powersel/power/netlist.hpp"
 
 namespace powersel::power {
 

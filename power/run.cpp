@@ -1,3 +1,5 @@
+#include "powersel/power/run.hpp"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -6,7 +8,6 @@
 #include "powersel/common/idx.hpp"
 #include "powersel/power/characterize.hpp"
 #include "powersel/power/plot.hpp"
-#include "powersel/power/run.hpp"
 #include "powersel/power/synth.hpp"
 #include "powersel/tb/regression.hpp"
 #include "powersel/tb/serialize.hpp"
@@ -19,8 +20,7 @@ namespace {
 constexpr int kCharacterizeImages = 8;
 constexpr tb::ArrayShape kMappedArray{2, 2};  // enough to map the PE and the edge registers
 
-std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
-                                             const std::filesystem::path& out,
+std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec, const std::filesystem::path& out,
                                              RunOutcome& outcome) {
   std::vector<tb::ArrayShape> shapes = {spec.array};
   for (const int size : spec.rtl_regress.extra_sizes) {
@@ -35,13 +35,16 @@ std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
   const auto images = ReadIdxImages(kFashionMnistDir / "t10k-images-idx3-ubyte.gz", most_images);
   std::vector<RegressionOutcome> results;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
-    const tb::RegressionResult result = tb::RunRegression(
-        {shapes[i], spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles, spec.seed,
-         spec.threads, {}},
-        images);
-    const std::string stem = i == 0 ? std::string("rtl-regress")
-                                     : fmt::format("rtl-regress-{}x{}", shapes[i].rows,
-                                                   shapes[i].cols);
+    const tb::RegressionResult result = tb::RunRegression({shapes[i],
+                                                           spec.rtl_regress.random_tiles,
+                                                           spec.rtl_regress.conv_tiles,
+                                                           spec.seed,
+                                                           spec.threads,
+                                                           {}},
+                                                          images);
+    const std::string stem = i == 0
+                                 ? std::string("rtl-regress")
+                                 : fmt::format("rtl-regress-{}x{}", shapes[i].rows, shapes[i].cols);
     tb::WriteRegressionFiles(out, stem, result);
     std::string heatmap;
     if (PlotToggleHeatmap(out / (stem + "_toggles.csv"), out / (stem + "_toggles.png"),
@@ -91,8 +94,8 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
   WriteJsonAtomically(out / "train.json", qat::ToJson(training));
 
   Report report("powersel run");
-  report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.",
-                               spec.array.rows, spec.array.cols, spec.seed));
+  report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.", spec.array.rows,
+                               spec.array.cols, spec.seed));
   ReportRegressions(report, regressions);
   ReportCharacterization(report, characterization);
   ReportTraining(report, training);

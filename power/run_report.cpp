@@ -6,7 +6,9 @@ namespace powersel::power {
 
 namespace {
 
-std::string Percent(double fraction) { return fmt::format("{:.2f} %", 100 * fraction); }
+std::string Percent(double fraction) {
+  return fmt::format("{:.2f} %", 100 * fraction);
+}
 
 }  // namespace
 
@@ -48,8 +50,8 @@ void ReportRegressions(Report& report, const std::vector<RegressionOutcome>& reg
   report.Table(header, toggle_rows);
   for (const auto& [r, heatmap] : regressions) {
     if (!heatmap.empty()) {
-      report.Image(heatmap, fmt::format("Toggles per PE, {}x{} regression", r.shape.rows,
-                                        r.shape.cols));
+      report.Image(heatmap,
+                   fmt::format("Toggles per PE, {}x{} regression", r.shape.rows, r.shape.cols));
     }
   }
 }
@@ -90,8 +92,9 @@ void ReportTraining(Report& report, const qat::TrainResult& result) {
                                            {"integer engine", Percent(result.int_top1)}});
   std::vector<std::vector<std::string>> epochs;
   for (const qat::EpochRecord& record : result.epochs) {
-    epochs.push_back({record.phase, std::to_string(record.epoch), fmt::format("{:.3f}", record.loss),
-                      Percent(record.validation_top1), fmt::format("{:.0f}", record.images_per_s)});
+    epochs.push_back({record.phase, std::to_string(record.epoch),
+                      fmt::format("{:.3f}", record.loss), Percent(record.validation_top1),
+                      fmt::format("{:.0f}", record.images_per_s)});
   }
   report.Table({"phase", "epoch", "loss", "validation top-1", "images/s"}, epochs);
 }

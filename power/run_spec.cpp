@@ -33,8 +33,7 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   step.extra_sizes.assign(sizes.begin(), sizes.end());
   const ConfigNode characterize = root.Section("characterize");
   characterize.ExpectOnly({"liberty", "cycles"});
-  spec.characterize.liberty =
-      characterize.String("liberty", spec.characterize.liberty.string());
+  spec.characterize.liberty = characterize.String("liberty", spec.characterize.liberty.string());
   spec.characterize.cycles =
       static_cast<int>(characterize.Int("cycles", spec.characterize.cycles, 16, 10'000'000));
   spec.train = qat::ReadTrainSpec(root.Section("train"));
@@ -51,7 +50,9 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
 
 }  // namespace
 
-RunSpec DefaultRunSpec() { return RunSpec{}; }
+RunSpec DefaultRunSpec() {
+  return RunSpec{};
+}
 
 void OverrideSeed(RunSpec& spec, std::uint64_t seed) {
   spec.seed = seed;
@@ -70,15 +71,16 @@ RunSpec LoadRunSpec(const std::filesystem::path& file) {
 
 std::string DumpRunSpec(const RunSpec& spec) {
   return fmt::format(
-      "# powersel run configuration (as used for this run directory)\n"
-      "seed: {}\n"
-      "threads: {}\n"
-      "array:\n  rows: {}\n  cols: {}\n"
-      "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
-      "characterize:\n  liberty: \"{}\"\n  cycles: {}\n",
-      spec.seed, spec.threads, spec.array.rows, spec.array.cols, spec.rtl_regress.random_tiles,
-      spec.rtl_regress.conv_tiles, fmt::join(spec.rtl_regress.extra_sizes, ", "),
-      spec.characterize.liberty.string(), spec.characterize.cycles) +
+             "# powersel run configuration (as used for this run directory)\n"
+             "seed: {}\n"
+             "threads: {}\n"
+             "array:\n  rows: {}\n  cols: {}\n"
+             "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
+             "characterize:\n  liberty: \"{}\"\n  cycles: {}\n",
+             spec.seed, spec.threads, spec.array.rows, spec.array.cols,
+             spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
+             fmt::join(spec.rtl_regress.extra_sizes, ", "), spec.characterize.liberty.string(),
+             spec.characterize.cycles) +
          qat::DumpTrainSpec(spec.train);
 }
 

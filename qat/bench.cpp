@@ -12,12 +12,10 @@ constexpr int kSide = 28;
 constexpr int kClasses = 10;
 
 double TimeSteps(detail::QuantNet& model, torch::optim::Optimizer& optimizer,
-                 const torch::Tensor& images, const torch::Tensor& labels, int steps,
-                 int warmup) {
+                 const torch::Tensor& images, const torch::Tensor& labels, int steps, int warmup) {
   auto step = [&] {
     optimizer.zero_grad();
-    const torch::Tensor loss =
-        torch::nn::functional::cross_entropy(model->forward(images), labels);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(images), labels);
     loss.backward();
     optimizer.step();
   };

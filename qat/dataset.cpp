@@ -112,8 +112,12 @@ ImageDataset ReadIdxDataset(const std::filesystem::path& images,
     throw InputError(labels.string(), "dims",
                      fmt::format("expected {} labels to match the images", pixels.dims[0]));
   }
-  return {name, 1, static_cast<int>(pixels.dims[1]), static_cast<int>(pixels.dims[2]),
-          std::move(pixels.values), std::move(classes.values)};
+  return {name,
+          1,
+          static_cast<int>(pixels.dims[1]),
+          static_cast<int>(pixels.dims[2]),
+          std::move(pixels.values),
+          std::move(classes.values)};
 }
 
 ImageDataset ReadCifar10(const std::vector<std::filesystem::path>& batches) {
@@ -127,9 +131,9 @@ ImageDataset ReadCifar10(const std::vector<std::filesystem::path>& batches) {
     const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
                                   std::istreambuf_iterator<char>());
     if (bytes.empty() || bytes.size() % kRecord != 0) {
-      throw InputError(batch.string(), "records",
-                       fmt::format("size {} is not a whole number of {}-byte records",
-                                   bytes.size(), kRecord));
+      throw InputError(
+          batch.string(), "records",
+          fmt::format("size {} is not a whole number of {}-byte records", bytes.size(), kRecord));
     }
     for (std::size_t offset = 0; offset < bytes.size(); offset += kRecord) {
       const auto label = static_cast<std::uint8_t>(bytes[offset]);
@@ -138,7 +142,8 @@ ImageDataset ReadCifar10(const std::vector<std::filesystem::path>& batches) {
                          fmt::format("label {} is not a class 0..9", label));
       }
       dataset.labels.push_back(label);
-      dataset.images.insert(dataset.images.end(), bytes.begin() + static_cast<std::ptrdiff_t>(offset + 1),
+      dataset.images.insert(dataset.images.end(),
+                            bytes.begin() + static_cast<std::ptrdiff_t>(offset + 1),
                             bytes.begin() + static_cast<std::ptrdiff_t>(offset + kRecord));
     }
   }
@@ -164,8 +169,7 @@ std::size_t ConvertMnistJson(const std::filesystem::path& digits_dir,
     }
     if (!document.contains("data") || !document["data"].is_array() ||
         document["data"].size() % kPixels != 0) {
-      throw InputError(file.string(), "data",
-                       fmt::format("expected an array of 784 x n values"));
+      throw InputError(file.string(), "data", fmt::format("expected an array of 784 x n values"));
     }
     for (const auto& value : document["data"]) {
       const double intensity = value.is_number() ? value.get<double>() : -1.0;
@@ -190,8 +194,8 @@ DatasetSplits LoadDataset(const DatasetSpec& spec) {
   DatasetSplits splits;
   switch (spec.kind) {
     case DatasetKind::kFashionMnist: {
-      const ImageDataset train = ReadIdxDataset(dir / "train-images-idx3-ubyte.gz",
-                                                dir / "train-labels-idx1-ubyte.gz", "fashion-mnist");
+      const ImageDataset train = ReadIdxDataset(
+          dir / "train-images-idx3-ubyte.gz", dir / "train-labels-idx1-ubyte.gz", "fashion-mnist");
       CarveValidation(train, spec, splits);
       splits.test = ReadIdxDataset(dir / "t10k-images-idx3-ubyte.gz",
                                    dir / "t10k-labels-idx1-ubyte.gz", "fashion-mnist");

@@ -21,8 +21,8 @@ std::uint8_t Requantize(double value) {
 }
 
 std::vector<std::uint8_t> MaxPool(const std::vector<std::uint8_t>& input, const QuantLayer& layer) {
-  std::vector<std::uint8_t> output(static_cast<std::size_t>(layer.out_channels) *
-                                   layer.out_height * layer.out_width);
+  std::vector<std::uint8_t> output(static_cast<std::size_t>(layer.out_channels) * layer.out_height *
+                                   layer.out_width);
   for (int c = 0; c < layer.out_channels; ++c) {
     for (int oy = 0; oy < layer.out_height; ++oy) {
       for (int ox = 0; ox < layer.out_width; ++ox) {
@@ -31,13 +31,12 @@ std::vector<std::uint8_t> MaxPool(const std::vector<std::uint8_t>& input, const 
           for (int kx = 0; kx < layer.kernel; ++kx) {
             const int y = oy * layer.stride + ky;
             const int x = ox * layer.stride + kx;
-            best = std::max(best, input[(static_cast<std::size_t>(c) * layer.in_height + y) *
-                                            layer.in_width +
-                                        x]);
+            best = std::max(
+                best,
+                input[(static_cast<std::size_t>(c) * layer.in_height + y) * layer.in_width + x]);
           }
         }
-        output[(static_cast<std::size_t>(c) * layer.out_height + oy) * layer.out_width + ox] =
-            best;
+        output[(static_cast<std::size_t>(c) * layer.out_height + oy) * layer.out_width + ox] = best;
       }
     }
   }
@@ -112,8 +111,8 @@ Inference IntegerEngine::Run(std::span<const std::uint8_t> image, const GemmBack
     }
     Matrix<std::uint8_t> activations;
     if (layer.kind == LayerKind::kConv) {
-      const tb::ConvShape shape{layer.in_channels, layer.in_height, layer.in_width,
-                                layer.out_channels, layer.kernel,   layer.stride,
+      const tb::ConvShape shape{layer.in_channels,  layer.in_height, layer.in_width,
+                                layer.out_channels, layer.kernel,    layer.stride,
                                 layer.padding};
       activations = tb::Im2Col(current, shape);
     } else {
@@ -128,17 +127,17 @@ Inference IntegerEngine::Run(std::span<const std::uint8_t> image, const GemmBack
     const int pixels = accumulators.rows();
     if (last) {
       for (int n = 0; n < layer.out_channels; ++n) {
-        inference.logits.push_back(static_cast<float>(
-            static_cast<double>(layer.input_scale) * layer.weight_scales[n] *
-            static_cast<double>(accumulators(0, n) + layer.bias[n])));
+        inference.logits.push_back(
+            static_cast<float>(static_cast<double>(layer.input_scale) * layer.weight_scales[n] *
+                               static_cast<double>(accumulators(0, n) + layer.bias[n])));
       }
       break;
     }
     // Channel-major C x H x W output, like the next layer's input.
     current.assign(static_cast<std::size_t>(layer.out_channels) * pixels, 0);
     for (int n = 0; n < layer.out_channels; ++n) {
-      const double multiplier = static_cast<double>(layer.input_scale) *
-                                layer.weight_scales[n] / layer.output_scale;
+      const double multiplier =
+          static_cast<double>(layer.input_scale) * layer.weight_scales[n] / layer.output_scale;
       for (int p = 0; p < pixels; ++p) {
         const double value = multiplier * static_cast<double>(accumulators(p, n) + layer.bias[n]);
         // The uint8 clamp at zero is the ReLU.
@@ -146,14 +145,13 @@ Inference IntegerEngine::Run(std::span<const std::uint8_t> image, const GemmBack
       }
     }
   }
-  inference.predicted = static_cast<int>(
-      std::max_element(inference.logits.begin(), inference.logits.end()) -
-      inference.logits.begin());
+  inference.predicted =
+      static_cast<int>(std::max_element(inference.logits.begin(), inference.logits.end()) -
+                       inference.logits.begin());
   return inference;
 }
 
-double IntegerEngine::Accuracy(const ImageDataset& dataset, int threads,
-                               std::size_t limit) const {
+double IntegerEngine::Accuracy(const ImageDataset& dataset, int threads, std::size_t limit) const {
   const std::size_t count = limit == 0 ? dataset.size() : std::min(limit, dataset.size());
   std::atomic<std::size_t> correct{0};
   ParallelFor(count, threads, [&](std::size_t i) {
@@ -175,14 +173,12 @@ RtlCheck CheckAgainstRtl(const IntegerEngine& engine, const ImageDataset& datase
   for (std::size_t image = 0; image < check.images; ++image) {
     std::vector<Matrix<std::uint8_t>> software_inputs;
     std::vector<Matrix<std::uint8_t>> rtl_inputs;
-    const Inference software =
-        engine.Run(dataset.Image(image), [&](std::size_t, const Matrix<std::uint8_t>& a) {
-          software_inputs.push_back(a);
-        });
+    const Inference software = engine.Run(
+        dataset.Image(image),
+        [&](std::size_t, const Matrix<std::uint8_t>& a) { software_inputs.push_back(a); });
     const Inference on_rtl =
-        engine.Run(dataset.Image(image), rtl, [&](std::size_t, const Matrix<std::uint8_t>& a) {
-          rtl_inputs.push_back(a);
-        });
+        engine.Run(dataset.Image(image), rtl,
+                   [&](std::size_t, const Matrix<std::uint8_t>& a) { rtl_inputs.push_back(a); });
     // Layer l's input is layer l-1's output; the logits close the chain.
     for (std::size_t layer = 0; layer < software_inputs.size(); ++layer) {
       ++check.gemm_layers;
@@ -209,8 +205,7 @@ void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset
   EnsureOutputDirectory(dir, "--out");
   for (std::size_t layer = 0; layer < layers; ++layer) {
     if (!captured[layer].dims.empty()) {
-      WriteIdx(dir / ("act_" + engine.network().layers[layer].name + ".idx.gz"),
-               captured[layer]);
+      WriteIdx(dir / ("act_" + engine.network().layers[layer].name + ".idx.gz"), captured[layer]);
     }
   }
 }

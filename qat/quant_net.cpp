@@ -38,9 +38,9 @@ torch::Tensor ActivationFakeQuantImpl::forward(const torch::Tensor& x, bool quan
     torch::NoGradGuard no_grad;
     const double batch_max = x.detach().max().item<double>();
     const double previous = running_max_.item<double>();
-    running_max_.fill_(previous < 0 ? batch_max
-                                    : (1 - kObserverMomentum) * previous +
-                                          kObserverMomentum * batch_max);
+    running_max_.fill_(previous < 0
+                           ? batch_max
+                           : (1 - kObserverMomentum) * previous + kObserverMomentum * batch_max);
   }
   if (!quantize) {
     return x;
@@ -53,8 +53,8 @@ double ActivationFakeQuantImpl::Scale() const {
   return std::max(running_max_.item<double>(), 1e-6) / kActivationLevels;
 }
 
-QuantNetImpl::QuantNetImpl(const Architecture& architecture, int channels, int side,
-                           int classes, bool per_channel)
+QuantNetImpl::QuantNetImpl(const Architecture& architecture, int channels, int side, int classes,
+                           bool per_channel)
     : architecture_(architecture) {
   const QuantizedNetwork shapes = Shapes(architecture, channels, side, side, classes);
   for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
@@ -66,12 +66,12 @@ QuantNetImpl::QuantNetImpl(const Architecture& architecture, int channels, int s
     activation_quants_.emplace_back(nullptr);
     if (def.kind == LayerKind::kConv) {
       convs_[i] = register_module(
-          def.name, torch::nn::Conv2d(torch::nn::Conv2dOptions(shape.in_channels,
-                                                               def.out_channels, def.kernel)
-                                          .padding(def.padding)));
+          def.name, torch::nn::Conv2d(
+                        torch::nn::Conv2dOptions(shape.in_channels, def.out_channels, def.kernel)
+                            .padding(def.padding)));
     } else if (def.kind == LayerKind::kLinear) {
-      linears_[i] = register_module(
-          def.name, torch::nn::Linear(shape.in_channels, def.out_channels));
+      linears_[i] =
+          register_module(def.name, torch::nn::Linear(shape.in_channels, def.out_channels));
     } else {
       continue;
     }
@@ -116,8 +116,7 @@ QuantNetImpl::GemmParameters QuantNetImpl::Gemm(std::size_t index) const {
   const bool conv = architecture_.layers[index].kind == LayerKind::kConv;
   const torch::Tensor weight = (conv ? convs_[index]->weight : linears_[index]->weight).detach();
   const torch::Tensor bias = (conv ? convs_[index]->bias : linears_[index]->bias).detach();
-  return {weight, bias, weight_quants_[index]->Scales(weight),
-          activation_quants_[index]->Scale()};
+  return {weight, bias, weight_quants_[index]->Scales(weight), activation_quants_[index]->Scale()};
 }
 
 }  // namespace powersel::qat::detail

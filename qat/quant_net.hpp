@@ -62,7 +62,7 @@ class QuantNetImpl : public torch::nn::Module {
 
  private:
   Architecture architecture_;
-  std::vector<torch::nn::Conv2d> convs_;   // by layer index, empty where not a conv
+  std::vector<torch::nn::Conv2d> convs_;  // by layer index, empty where not a conv
   std::vector<torch::nn::Linear> linears_;
   std::vector<WeightFakeQuant> weight_quants_;
   std::vector<ActivationFakeQuant> activation_quants_;

@@ -71,10 +71,10 @@ std::string NetworkChecksum(const QuantizedNetwork& network) {
   sum.Add(network.input_scale);
   sum.Add(network.classes);
   for (const QuantLayer& layer : network.layers) {
-    for (const int value : {static_cast<int>(layer.kind), layer.in_channels, layer.in_height,
-                            layer.in_width, layer.out_channels, layer.out_height,
-                            layer.out_width, layer.kernel, layer.stride, layer.padding,
-                            static_cast<int>(layer.relu)}) {
+    for (const int value :
+         {static_cast<int>(layer.kind), layer.in_channels, layer.in_height, layer.in_width,
+          layer.out_channels, layer.out_height, layer.out_width, layer.kernel, layer.stride,
+          layer.padding, static_cast<int>(layer.relu)}) {
       sum.Add(value);
     }
     sum.AddAll(layer.weights);
@@ -102,8 +102,7 @@ void Validate(const QuantizedNetwork& network) {
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     const QuantLayer& layer = network.layers[i];
     const std::string where = fmt::format("layers[{}] ({})", i, layer.name);
-    Require(layer.in_channels == channels && layer.in_height == height &&
-                layer.in_width == width,
+    Require(layer.in_channels == channels && layer.in_height == height && layer.in_width == width,
             where + ": input shape does not follow from the previous layer");
     if (layer.IsGemm()) {
       const std::size_t expected = static_cast<std::size_t>(layer.out_channels) * layer.GemmK();
@@ -158,8 +157,9 @@ void WriteQuantizedNetwork(const std::filesystem::path& path, const QuantizedNet
       {"version", kVersion},
       {"model", network.model},
       {"dataset", network.dataset},
-      {"input", {{"shape", {network.input_channels, network.input_height, network.input_width}},
-                 {"scale", network.input_scale}}},
+      {"input",
+       {{"shape", {network.input_channels, network.input_height, network.input_width}},
+        {"scale", network.input_scale}}},
       {"classes", network.classes},
       {"layers", layers},
       {"checksum", NetworkChecksum(network)},

@@ -15,8 +15,8 @@ nlohmann::json ToJson(const EpochRecord& record) {
 }
 
 EpochRecord EpochRecordFromJson(const nlohmann::json& record) {
-  return {record.at("phase"),       record.at("epoch"),           record.at("loss"),
-          record.at("train_top1"),  record.at("validation_top1"), record.at("images_per_s"),
+  return {record.at("phase"),      record.at("epoch"),           record.at("loss"),
+          record.at("train_top1"), record.at("validation_top1"), record.at("images_per_s"),
           record.at("seconds")};
 }
 
@@ -36,9 +36,10 @@ nlohmann::json ToJson(const TrainResult& result) {
           {"epochs", epochs},
           {"resumed", result.resumed},
           {"network", result.network.filename().string()},
-          {"rtl_check", {{"images", result.rtl_check_images},
-                         {"array", "16x16"},
-                         {"mismatches", result.rtl_check_mismatches}}},
+          {"rtl_check",
+           {{"images", result.rtl_check_images},
+            {"array", "16x16"},
+            {"mismatches", result.rtl_check_mismatches}}},
           {"seconds", result.seconds}};
 }
 

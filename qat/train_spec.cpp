@@ -20,8 +20,8 @@ ModelKind ParseModel(const ConfigNode& section, ModelKind fallback) {
 
 DatasetKind ParseDataset(const ConfigNode& section, DatasetKind fallback) {
   const std::string name = section.String("dataset", DatasetName(fallback));
-  for (const DatasetKind kind : {DatasetKind::kFashionMnist, DatasetKind::kMnist,
-                                 DatasetKind::kCifar10}) {
+  for (const DatasetKind kind :
+       {DatasetKind::kFashionMnist, DatasetKind::kMnist, DatasetKind::kCifar10}) {
     if (name == DatasetName(kind)) {
       return kind;
     }
@@ -35,17 +35,15 @@ DatasetKind ParseDataset(const ConfigNode& section, DatasetKind fallback) {
 TrainSpec ReadTrainSpec(const ConfigNode& section) {
   section.ExpectOnly({"model", "dataset", "data_dir", "validation_size", "train_limit",
                       "test_limit", "float_epochs", "qat_epochs", "batch_size", "learning_rate",
-                      "lr_decay", "lr_decay_every", "max_epochs_this_run",
-                      "qat_learning_rate", "per_channel", "seed", "threads"});
+                      "lr_decay", "lr_decay_every", "max_epochs_this_run", "qat_learning_rate",
+                      "per_channel", "seed", "threads"});
   TrainSpec spec;
   spec.model = ParseModel(section, spec.model);
   spec.data.kind = ParseDataset(section, spec.data.kind);
   spec.data.dir = section.String("data_dir", "");
-  spec.data.validation_size = static_cast<std::size_t>(
-      section.Int("validation_size", static_cast<std::int64_t>(spec.data.validation_size), 0,
-                  1'000'000));
-  spec.data.train_limit =
-      static_cast<std::size_t>(section.Int("train_limit", 0, 0, 100'000'000));
+  spec.data.validation_size = static_cast<std::size_t>(section.Int(
+      "validation_size", static_cast<std::int64_t>(spec.data.validation_size), 0, 1'000'000));
+  spec.data.train_limit = static_cast<std::size_t>(section.Int("train_limit", 0, 0, 100'000'000));
   spec.data.test_limit = static_cast<std::size_t>(section.Int("test_limit", 0, 0, 100'000'000));
   spec.float_epochs = static_cast<int>(section.Int("float_epochs", spec.float_epochs, 0, 1000));
   spec.qat_epochs = static_cast<int>(section.Int("qat_epochs", spec.qat_epochs, 0, 1000));
@@ -53,7 +51,8 @@ TrainSpec ReadTrainSpec(const ConfigNode& section) {
   spec.learning_rate = section.Double("learning_rate", spec.learning_rate, 1e-9, 10);
   spec.qat_learning_rate = section.Double("qat_learning_rate", spec.qat_learning_rate, 1e-9, 10);
   spec.lr_decay = section.Double("lr_decay", spec.lr_decay, 1e-6, 1);
-  spec.lr_decay_every = static_cast<int>(section.Int("lr_decay_every", spec.lr_decay_every, 1, 1000));
+  spec.lr_decay_every =
+      static_cast<int>(section.Int("lr_decay_every", spec.lr_decay_every, 1, 1000));
   spec.max_epochs_this_run =
       static_cast<int>(section.Int("max_epochs_this_run", spec.max_epochs_this_run, 0, 1000));
   spec.per_channel = section.Bool("per_channel", spec.per_channel);

@@ -141,8 +141,9 @@ EpochRecord TrainEpoch(detail::QuantNet& model, torch::optim::Optimizer& optimiz
     loss_sum += loss.item<double>() * static_cast<double>(batch_size);
     correct += output.argmax(1).eq(batch.target).sum().item<std::int64_t>();
     seen += batch_size;
-    progress.SetStatus(fmt::format("loss {:.3f} acc {:.1f}%", loss_sum / static_cast<double>(seen),
-                                   100.0 * static_cast<double>(correct) / static_cast<double>(seen)));
+    progress.SetStatus(
+        fmt::format("loss {:.3f} acc {:.1f}%", loss_sum / static_cast<double>(seen),
+                    100.0 * static_cast<double>(correct) / static_cast<double>(seen)));
     progress.Advance(static_cast<std::uint64_t>(batch_size));
   }
   progress.Finish();
@@ -199,8 +200,7 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
     // A step schedule from the epoch number alone, so that a resumed run follows it too.
     SetLearningRate(*optimizer, spec.learning_rate *
                                     std::pow(spec.lr_decay, (epoch - 1) / spec.lr_decay_every));
-    EpochRecord record =
-        TrainEpoch(model, *optimizer, train, spec, "float", epoch, ++global_epoch);
+    EpochRecord record = TrainEpoch(model, *optimizer, train, spec, "float", epoch, ++global_epoch);
     record.validation_top1 = Evaluate(model, validation);
     checkpoint.epochs.push_back(record);
     checkpoint.Save(model, *optimizer);
@@ -239,8 +239,8 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
   result.qat_top1 = Evaluate(model, test);
 
   result.network = out / "network.qnet.json";
-  const QuantizedNetwork network = detail::ExportNetwork(model, splits.train.channels, side,
-                                                         classes, result.dataset);
+  const QuantizedNetwork network =
+      detail::ExportNetwork(model, splits.train.channels, side, classes, result.dataset);
   WriteQuantizedNetwork(result.network, network);
   const IntegerEngine engine(network);
   result.int_top1 = engine.Accuracy(splits.test, spec.threads);

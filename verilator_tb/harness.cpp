@@ -7,8 +7,8 @@
 #include <algorithm>
 
 #include "array_model.hpp"
-#include "trace_recorder.hpp"
 #include "powersel/common/errors.hpp"
+#include "trace_recorder.hpp"
 
 namespace powersel::tb {
 

@@ -128,7 +128,9 @@ class VerilatedPe final : public PeModel {
 
 }  // namespace
 
-std::unique_ptr<PeModel> PeModel::MakeRtl() { return std::make_unique<VerilatedPe<Vpe_rtl>>(false); }
+std::unique_ptr<PeModel> PeModel::MakeRtl() {
+  return std::make_unique<VerilatedPe<Vpe_rtl>>(false);
+}
 
 std::unique_ptr<PeModel> PeModel::MakeGateLevel() {
   return std::make_unique<VerilatedPe<Vpe_gates>>(true);

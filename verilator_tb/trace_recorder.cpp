@@ -59,7 +59,8 @@ TraceRecorder::TraceRecorder(ArrayModel& model) : shape_(model.shape()) {
       const auto row = static_cast<std::size_t>(r);
       if (c == 0) {
         // The last stage (index r) of row r's skew lines.
-        sources.act = variables.Find(fmt::format(".u_input_skew.gen_row[{}].u_act_delay.stage_q", r), row);
+        sources.act =
+            variables.Find(fmt::format(".u_input_skew.gen_row[{}].u_act_delay.stage_q", r), row);
         sources.act_valid =
             variables.Find(fmt::format(".u_input_skew.gen_row[{}].u_valid_delay.stage_q", r), row);
       } else {
@@ -69,7 +70,8 @@ TraceRecorder::TraceRecorder(ArrayModel& model) : shape_(model.shape()) {
       if (r == 0) {
         sources.weight = load_row + c;  // byte c of the little-endian load register
       } else {
-        sources.psum = reinterpret_cast<const std::uint32_t*>(variables.Find(Pe(r - 1, c, "psum_q")));
+        sources.psum =
+            reinterpret_cast<const std::uint32_t*>(variables.Find(Pe(r - 1, c, "psum_q")));
         sources.weight = variables.Find(Pe(r - 1, c, "weight_q"));
       }
       sources_.push_back(sources);
@@ -84,7 +86,8 @@ void TraceRecorder::AfterEdge() {
     inputs.act = *sources.act;
     inputs.act_valid = *sources.act_valid != 0;
     if (sources.psum != nullptr) {
-      inputs.psum = static_cast<std::int32_t>((*sources.psum ^ kSign)) - static_cast<std::int32_t>(kSign);
+      inputs.psum =
+          static_cast<std::int32_t>((*sources.psum ^ kSign)) - static_cast<std::int32_t>(kSign);
     }
     inputs.weight = static_cast<std::int8_t>(*sources.weight);
     inputs.shift = *shift_ != 0;

@@ -17,14 +17,16 @@ inline const GateNetlist& DefaultNetlist(const std::string& module) {
   static std::map<std::string, GateNetlist> netlists;
   auto found = netlists.find(module);
   if (found == netlists.end()) {
-    found = netlists
-                .emplace(module, ReadGateNetlist(DefaultMappedDesign().netlist_json, module,
-                                                 Osu018()))
-                .first;
+    found =
+        netlists
+            .emplace(module, ReadGateNetlist(DefaultMappedDesign().netlist_json, module, Osu018()))
+            .first;
   }
   return found->second;
 }
 
-inline const GateNetlist& PeNetlist() { return DefaultNetlist("ws_pe_gates"); }
+inline const GateNetlist& PeNetlist() {
+  return DefaultNetlist("ws_pe_gates");
+}
 
 }  // namespace powersel::power::testing

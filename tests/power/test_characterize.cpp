@@ -22,15 +22,14 @@ CharacterizeResult SmallCharacterization(std::uint64_t seed) {
   spec.seed = seed;
   spec.threads = 2;
   spec.equivalence_pe_cycles = 64 * 500;
-  const auto images = powersel::ReadIdxImages(
-      powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 2);
+  const auto images =
+      powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 2);
   return Characterize(spec, DefaultMappedDesign().netlist_json, images);
 }
 
 }  // namespace
 
-TEST_CASE("the characterisation covers every weight and passes its physical checks",
-          "[power]") {
+TEST_CASE("the characterisation covers every weight and passes its physical checks", "[power]") {
   const CharacterizeResult result = SmallCharacterization(3);
   CHECK(result.rows.size() == 256 * result.stimuli.size());
   CHECK(result.stimuli.size() == 2 + 9 + 2);  // uniform, conv, MSB distance 0..8, sign classes

@@ -5,13 +5,13 @@
 #include <map>
 #include <random>
 
-#include "../../power/boolean_function.hpp"
+#include "boolean_function.hpp"
+#include "gate_fixtures.hpp"
 #include "powersel/common/errors.hpp"
 #include "powersel/power/gate_pe.hpp"
 #include "powersel/power/liberty.hpp"
 #include "powersel/power/netlist.hpp"
 #include "powersel/tb/pe_model.hpp"
-#include "gate_fixtures.hpp"
 
 using namespace powersel::power;
 using powersel::power::testing::Osu018;
@@ -63,8 +63,8 @@ TEST_CASE("a malformed liberty is refused with its line", "[power]") {
   const auto path = std::filesystem::temp_directory_path() / "powersel_bad.lib";
   std::ofstream(path) << "library(x) {\n  capacitive_load_unit (1,pf);\n  nom_voltage : 1.8;\n"
                          "  cell (A) {\n    area : big;\n  }\n}\n";
-  CHECK_THROWS_WITH(ReadLiberty(path), Catch::Contains("line 5: area") &&
-                                           Catch::Contains("expected a number"));
+  CHECK_THROWS_WITH(ReadLiberty(path),
+                    Catch::Contains("line 5: area") && Catch::Contains("expected a number"));
   std::ofstream(path) << "library(x) {\n  cell (A) {\n";
   CHECK_THROWS_AS(ReadLiberty(path), powersel::InputError);
   CHECK_THROWS_WITH(ReadLiberty("/nonexistent.lib"), Catch::Contains("cannot open"));

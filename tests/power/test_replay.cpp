@@ -1,8 +1,8 @@
 // Replaying each PE's recorded inputs through one gate-level PE equals simulating the whole
 // gate-level array, net for net.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <random>
 
 #include "gate_fixtures.hpp"
@@ -73,8 +73,7 @@ void SimulateArray(const GateNetlist& array, const powersel::tb::ArrayTrace& tra
 
 }  // namespace
 
-TEST_CASE("replaying PE inputs equals the full 4x4 gate-level array toggle for toggle",
-          "[power]") {
+TEST_CASE("replaying PE inputs equals the full 4x4 gate-level array toggle for toggle", "[power]") {
   const powersel::tb::ArrayShape shape{4, 4};
   const powersel::tb::ArrayTrace trace = RecordRandomTiles(shape, 5);
   REQUIRE(trace.cycles() > 100);
@@ -96,8 +95,7 @@ TEST_CASE("replaying PE inputs equals the full 4x4 gate-level array toggle for t
   for (const auto& instance : array.instances) {
     for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
       if (instance.cell->pins[p].is_output) {
-        array_cell_output[instance.name + "." + instance.cell->pins[p].name] =
-            instance.pin_nets[p];
+        array_cell_output[instance.name + "." + instance.cell->pins[p].name] = instance.pin_nets[p];
       }
     }
   }
@@ -110,9 +108,8 @@ TEST_CASE("replaying PE inputs equals the full 4x4 gate-level array toggle for t
       for (const auto& instance : pe.instances) {
         for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
           if (instance.cell->pins[p].is_output) {
-            pe_to_array[instance.pin_nets[p]] =
-                array_cell_output.at(prefix + "." + instance.name + "." +
-                                     instance.cell->pins[p].name);
+            pe_to_array[instance.pin_nets[p]] = array_cell_output.at(
+                prefix + "." + instance.name + "." + instance.cell->pins[p].name);
           }
         }
       }
@@ -126,7 +123,8 @@ TEST_CASE("replaying PE inputs equals the full 4x4 gate-level array toggle for t
       const GatePe& group = replay.PeGroup(pe_index);
       const int lane = PeReplay::Lane(pe_index);
       for (const auto& [pe_net, array_net] : pe_to_array) {
-        if (pe_net < 2 || array_net < 2 || pe.net_names[static_cast<std::size_t>(pe_net)] == "clk_i") {
+        if (pe_net < 2 || array_net < 2 ||
+            pe.net_names[static_cast<std::size_t>(pe_net)] == "clk_i") {
           continue;
         }
         CAPTURE(r, c, pe.net_names[static_cast<std::size_t>(pe_net)]);

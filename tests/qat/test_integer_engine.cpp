@@ -21,8 +21,7 @@ namespace {
 
 // LeNet-5 shapes with random int8 weights and scales that keep activations in range.
 QuantizedNetwork RandomLeNet(std::uint64_t seed) {
-  QuantizedNetwork network =
-      Shapes(MakeArchitecture(ModelKind::kLeNet5, 1, 28, 10), 1, 28, 28, 10);
+  QuantizedNetwork network = Shapes(MakeArchitecture(ModelKind::kLeNet5, 1, 28, 10), 1, 28, 28, 10);
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> weight(0.0, 40.0);
   float input_scale = network.input_scale;
@@ -38,7 +37,8 @@ QuantizedNetwork RandomLeNet(std::uint64_t seed) {
     layer.bias.assign(static_cast<std::size_t>(layer.out_channels), 100);
     layer.input_scale = input_scale;
     // Output range about the accumulator spread, so that outputs use the uint8 levels.
-    layer.output_scale = input_scale * 0.01F * 40.0F * std::sqrt(static_cast<float>(layer.GemmK())) * 128.0F / 255.0F;
+    layer.output_scale = input_scale * 0.01F * 40.0F *
+                         std::sqrt(static_cast<float>(layer.GemmK())) * 128.0F / 255.0F;
     input_scale = layer.output_scale;
   }
   network.layers.back().relu = false;
@@ -99,25 +99,22 @@ TEST_CASE("network files round-trip and refuse corruption", "[qat]") {
   CHECK_THROWS_AS(ReadQuantizedNetwork("/nonexistent.qnet.json"), powersel::InputError);
 }
 
-TEST_CASE("the engine's GEMMs on the RTL array are bit-exact with the software engine",
-          "[qat]") {
+TEST_CASE("the engine's GEMMs on the RTL array are bit-exact with the software engine", "[qat]") {
   const IntegerEngine engine(RandomLeNet(7), {16, 16});
   powersel::tb::Harness harness({.shape = {16, 16}});
   const GemmBackend rtl = [&](const Matrix<std::uint8_t>& activations,
                               const Matrix<std::int8_t>& weights) {
     return powersel::tb::RunTiledGemm(harness, activations, weights);
   };
-  const auto images = powersel::ReadIdxImages(
-      powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 2);
+  const auto images =
+      powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 2);
   for (const auto& image : images) {
     std::vector<Matrix<std::uint8_t>> software_layers;
     std::vector<Matrix<std::uint8_t>> rtl_layers;
-    const Inference software = engine.Run(image.values(), [&](std::size_t, const auto& a) {
-      software_layers.push_back(a);
-    });
-    const Inference on_rtl = engine.Run(image.values(), rtl, [&](std::size_t, const auto& a) {
-      rtl_layers.push_back(a);
-    });
+    const Inference software = engine.Run(
+        image.values(), [&](std::size_t, const auto& a) { software_layers.push_back(a); });
+    const Inference on_rtl = engine.Run(
+        image.values(), rtl, [&](std::size_t, const auto& a) { rtl_layers.push_back(a); });
     // Every layer's input (hence every earlier layer's output) and the logits agree.
     REQUIRE(software_layers.size() == 5);
     CHECK(software_layers == rtl_layers);
@@ -131,8 +128,8 @@ TEST_CASE("the engine's GEMMs on the RTL array are bit-exact with the software e
 
 TEST_CASE("activation capture writes each GEMM layer's streams as IDX", "[qat]") {
   const IntegerEngine engine(RandomLeNet(3));
-  const auto images = powersel::ReadIdxImages(
-      powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 3);
+  const auto images =
+      powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 3);
   ImageDataset dataset{"fashion-mnist", 1, 28, 28, {}, {}};
   for (const auto& image : images) {
     dataset.images.insert(dataset.images.end(), image.values().begin(), image.values().end());

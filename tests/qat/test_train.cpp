@@ -34,8 +34,7 @@ fs::path FreshDir(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("the integer engine matches the fake-quantised network it was exported from",
-          "[qat]") {
+TEST_CASE("the integer engine matches the fake-quantised network it was exported from", "[qat]") {
   const TrainResult result = Train(TinySpec(), FreshDir("powersel_train_tiny"));
   REQUIRE(result.complete);
   CHECK(result.test_images == 1000);

@@ -70,7 +70,7 @@ struct Library {
   double time_unit_ns = 1;         // one library time unit in ns
   std::map<std::string, LibertyCell> cells;
 
-  double voltage_unit_v = 1;       // one library voltage unit in V
+  double voltage_unit_v = 1;  // one library voltage unit in V
 
   // Internal-energy tables are in capacitance unit x voltage unit squared (pF x V^2 = pJ for
   // OSU018); this is that unit in fJ.

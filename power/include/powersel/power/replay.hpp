@@ -31,7 +31,9 @@ class PeReplay {
   ReplayEnergy Result() const;
 
   // The gate-level PE that replays PE `pe` (row-major), and its lane.
-  const GatePe& PeGroup(int pe) const { return *groups_[static_cast<std::size_t>(pe / GatePe::kLanes)]; }
+  const GatePe& PeGroup(int pe) const {
+    return *groups_[static_cast<std::size_t>(pe / GatePe::kLanes)];
+  }
   static int Lane(int pe) { return pe % GatePe::kLanes; }
 
  private:

@@ -19,9 +19,7 @@ struct ImageDataset {
   std::vector<std::uint8_t> labels;  // class per image
 
   std::size_t size() const { return labels.size(); }
-  std::size_t ImageSize() const {
-    return static_cast<std::size_t>(channels) * height * width;
-  }
+  std::size_t ImageSize() const { return static_cast<std::size_t>(channels) * height * width; }
   std::span<const std::uint8_t> Image(std::size_t index) const {
     return {images.data() + index * ImageSize(), ImageSize()};
   }

@@ -46,9 +46,7 @@ class IntegerEngine {
 
   const QuantizedNetwork& network() const { return network_; }
   // The K x N weight matrix of a GEMM layer, as it is loaded into the array.
-  const Matrix<std::int8_t>& GemmWeights(std::size_t layer) const {
-    return gemm_weights_[layer];
-  }
+  const Matrix<std::int8_t>& GemmWeights(std::size_t layer) const { return gemm_weights_[layer]; }
 
  private:
   QuantizedNetwork network_;

@@ -60,7 +60,7 @@ struct TrainResult {
   std::vector<EpochRecord> epochs;
   double seconds = 0;
   bool resumed = false;
-  bool complete = false;  // false when max_epochs_this_run stopped it early
+  bool complete = false;          // false when max_epochs_this_run stopped it early
   std::filesystem::path network;  // the exported integer network
   // The trained network's GEMMs on the Verilated array against the software engine.
   std::size_t rtl_check_images = 0;

@@ -45,7 +45,7 @@ struct HarnessOptions {
 namespace detail {
 class ArrayModel;
 class TraceRecorder;
-}
+}  // namespace detail
 
 class Harness {
  public:

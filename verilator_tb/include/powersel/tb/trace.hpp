@@ -29,7 +29,8 @@ struct ArrayTrace {
 
   std::size_t cycles() const { return ports.size(); }
   const PeInputs& Pe(std::size_t cycle, int row, int col) const {
-    return pe_inputs[(cycle * static_cast<std::size_t>(shape.rows) + static_cast<std::size_t>(row)) *
+    return pe_inputs[(cycle * static_cast<std::size_t>(shape.rows) +
+                      static_cast<std::size_t>(row)) *
                          static_cast<std::size_t>(shape.cols) +
                      static_cast<std::size_t>(col)];
   }
