@@ -2,35 +2,22 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
-#include "powersel/common/files.hpp"
-#include "powersel/common/idx.hpp"
 #include "powersel/power/characterize.hpp"
-#include "powersel/power/synth.hpp"
 
 namespace powersel::app {
 
 namespace {
 
-constexpr int kConvImages = 8;                // real activation streams come from these test images
-constexpr tb::ArrayShape kMappedArray{2, 2};  // enough to map the PE and the edge registers
-
 struct CharacterizeOptions {
   CommonOptions common;
   power::CharacterizeSpec spec;
-  std::filesystem::path images = kFashionMnistDir / "t10k-images-idx3-ubyte.gz";
 };
 
 int Run(CharacterizeOptions options) {
-  EnsureOutputDirectory(options.common.out, "--out");
   options.spec.seed = options.common.seed;
   options.spec.threads = options.common.threads;
-  power::ReadLiberty(options.spec.liberty);  // a malformed library fails here, with its line
-  const power::MappedDesign design =
-      power::MapArrayToLibrary(options.spec.liberty, kMappedArray, options.common.out / "synth");
-  const auto images = ReadIdxImages(options.images, kConvImages);
   const power::CharacterizeResult result =
-      power::Characterize(options.spec, design.netlist_json, images);
-  power::WriteCharacterization(options.common.out, result);
+      power::CharacterizeLibrary(options.spec, options.common.out);
 
   fmt::print("characterize {}: PE of {} cells ({} flip-flops), clock {:.1f} fJ/cycle, {:.1f} s\n",
              result.liberty.filename().string(), result.pe_cells, result.pe_flip_flops,
@@ -75,8 +62,6 @@ void AddCharacterizeCommand(CLI::App& app, int& exit_status) {
       ->add_option("--wire-per-fanout", options->spec.energy.wire_per_fanout_pf,
                    "Wire capacitance per fan-out pin (pF)")
       ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  command->add_option("--images", options->images, "IDX images for the convolution streams")
       ->capture_default_str();
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }

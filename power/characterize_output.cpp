@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "powersel/common/files.hpp"
+#include "powersel/common/idx.hpp"
 #include "powersel/power/characterize.hpp"
 #include "powersel/power/plot.hpp"
+#include "powersel/power/synth.hpp"
 
 namespace powersel::power {
 
@@ -116,6 +118,19 @@ void WriteCharacterization(const std::filesystem::path& dir, const CharacterizeR
   if (RunGnuplot(script)) {
     std::filesystem::rename(staging, dir / "mac_energy.png");
   }
+}
+
+CharacterizeResult CharacterizeLibrary(const CharacterizeSpec& spec,
+                                       const std::filesystem::path& dir) {
+  constexpr int kConvImages = 8;  // real activation streams come from these test images
+  constexpr tb::ArrayShape kMappedArray{2, 2};  // enough to map the PE and the edge registers
+  EnsureOutputDirectory(dir, "--out");
+  ReadLiberty(spec.liberty);  // a malformed library fails here, with its line
+  const MappedDesign design = MapArrayToLibrary(spec.liberty, kMappedArray, dir / "synth");
+  const auto images = ReadIdxImages(kFashionMnistDir / "t10k-images-idx3-ubyte.gz", kConvImages);
+  CharacterizeResult result = Characterize(spec, design.netlist_json, images);
+  WriteCharacterization(dir, result);
+  return result;
 }
 
 }  // namespace powersel::power

@@ -8,7 +8,6 @@
 #include "powersel/common/idx.hpp"
 #include "powersel/power/characterize.hpp"
 #include "powersel/power/plot.hpp"
-#include "powersel/power/synth.hpp"
 #include "powersel/tb/regression.hpp"
 #include "powersel/tb/serialize.hpp"
 #include "run_report.hpp"
@@ -16,9 +15,6 @@
 namespace powersel::power {
 
 namespace {
-
-constexpr int kCharacterizeImages = 8;
-constexpr tb::ArrayShape kMappedArray{2, 2};  // enough to map the PE and the edge registers
 
 std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec, const std::filesystem::path& out,
                                              RunOutcome& outcome) {
@@ -69,12 +65,7 @@ CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::filesystem:
   characterize.cycles = spec.characterize.cycles;
   characterize.seed = spec.seed;
   characterize.threads = spec.threads;
-  ReadLiberty(characterize.liberty);  // a malformed library fails here, with its line
-  const MappedDesign design = MapArrayToLibrary(characterize.liberty, kMappedArray, out / "synth");
-  const auto images =
-      ReadIdxImages(kFashionMnistDir / "t10k-images-idx3-ubyte.gz", kCharacterizeImages);
-  CharacterizeResult result = Characterize(characterize, design.netlist_json, images);
-  WriteCharacterization(out, result);
+  CharacterizeResult result = CharacterizeLibrary(characterize, out);
   if (!result.passed()) {
     outcome.passed = false;
     outcome.failures.push_back("characterize: equivalence or sanity check failed");

@@ -76,4 +76,9 @@ CharacterizeResult Characterize(const CharacterizeSpec& spec,
 // stimulus), characterize.json, and mac_energy.png.
 void WriteCharacterization(const std::filesystem::path& dir, const CharacterizeResult& result);
 
+// The whole job: checks the liberty, maps the PE to it with Yosys (into `dir`/synth), runs
+// Characterize on real Fashion-MNIST streams and writes the outputs into `dir`.
+CharacterizeResult CharacterizeLibrary(const CharacterizeSpec& spec,
+                                       const std::filesystem::path& dir);
+
 }  // namespace powersel::power
