@@ -61,8 +61,9 @@ TraceRecorder::TraceRecorder(ArrayModel& model) : shape_(model.shape()) {
         // The last stage (index r) of row r's skew lines.
         sources.act =
             variables.Find(fmt::format(".u_input_skew.gen_row[{}].u_act_delay.stage_q", r), row);
+        // Row r's valid is its own one-stage line at the end of the shared chain.
         sources.act_valid =
-            variables.Find(fmt::format(".u_input_skew.gen_row[{}].u_valid_delay.stage_q", r), row);
+            variables.Find(fmt::format(".u_input_skew.gen_row[{}].u_valid_delay.stage_q", r));
       } else {
         sources.act = variables.Find(Pe(r, c - 1, "act_q"));
         sources.act_valid = variables.Find(Pe(r, c - 1, "act_valid_q"));

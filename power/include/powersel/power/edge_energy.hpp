@@ -1,0 +1,37 @@
+// Energy of the array's edge registers (input skew, output de-skew, load path). They are
+// chains of flip-flops, so their energy follows from the RTL's toggle counts: each toggled
+// bit costs one flip-flop output transition into the next stage, and every flip-flop pays the
+// clock every cycle. The per-flip-flop energies come from a mapped array of the library.
+#pragma once
+
+#include <cstdint>
+
+#include "powersel/power/gate_energy.hpp"
+#include "powersel/power/netlist.hpp"
+#include "powersel/tb/toggles.hpp"
+
+namespace powersel::power {
+
+struct EdgeFlipFlopEnergy {
+  double transition_fj = 0;  // mean energy of one output transition of an edge flip-flop
+  double clock_fj = 0;       // clock energy of one flip-flop per cycle
+};
+
+// From a mapped array (module ws_array, flattened): the flip-flops outside the PEs.
+EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnergyTable& table);
+
+// Flip-flops at the edges of a rows x cols array (rtl/ws_array.sv).
+std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape);
+
+struct EdgeEnergy {
+  double input_skew_fj = 0;
+  double output_deskew_fj = 0;
+  double load_path_fj = 0;
+  double clock_fj = 0;
+  double total_fj() const { return input_skew_fj + output_deskew_fj + load_path_fj + clock_fj; }
+};
+
+// Over the run that `toggles` counted (toggles.cycles cycles).
+EdgeEnergy EstimateEdgeEnergy(const tb::ToggleCounts& toggles, const EdgeFlipFlopEnergy& flops);
+
+}  // namespace powersel::power
