@@ -38,6 +38,21 @@ void WriteJsonAtomically(const std::filesystem::path& path, const nlohmann::json
   WriteFileAtomically(path, document.dump(2) + "\n");
 }
 
+nlohmann::json ReadJsonFile(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream in(path);
+  if (!in) {
+    throw InputError(path.string(), "", "cannot open " + std::string(what));
+  }
+  try {
+    nlohmann::json document;
+    in >> document;
+    return document;
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError(path.string(), "",
+                     "truncated or not valid JSON (" + std::string(what) + "): " + error.what());
+  }
+}
+
 void EnsureOutputDirectory(const std::filesystem::path& dir, std::string_view option) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);

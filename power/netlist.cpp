@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "powersel/common/errors.hpp"
+#include "powersel/common/files.hpp"
 
 namespace powersel::power {
 
@@ -159,16 +160,7 @@ class Flattener {
 
 GateNetlist ReadGateNetlist(const std::filesystem::path& json, const std::string& module,
                             const Library& library) {
-  std::ifstream in(json);
-  if (!in) {
-    throw InputError(json.string(), "", "cannot open netlist");
-  }
-  nlohmann::json document;
-  try {
-    in >> document;
-  } catch (const nlohmann::json::exception& error) {
-    throw InputError(json.string(), "", std::string("not valid JSON: ") + error.what());
-  }
+  const nlohmann::json document = ReadJsonFile(json, "netlist");
   const nlohmann::json modules = document.value("modules", nlohmann::json::object());
   if (!modules.contains(module)) {
     throw InputError(json.string(), "modules." + module, "module not in the netlist");

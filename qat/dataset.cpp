@@ -157,16 +157,7 @@ std::size_t ConvertMnistJson(const std::filesystem::path& digits_dir,
   IdxArray labels{{0}, {}};
   for (int digit = 0; digit < kMnistDigits; ++digit) {
     const std::filesystem::path file = digits_dir / fmt::format("{}.json", digit);
-    std::ifstream in(file);
-    if (!in) {
-      throw InputError(file.string(), "", "cannot open (run scripts/fetch_mnist.sh)");
-    }
-    nlohmann::json document;
-    try {
-      in >> document;
-    } catch (const nlohmann::json::exception& error) {
-      throw InputError(file.string(), "", std::string("not valid JSON: ") + error.what());
-    }
+    nlohmann::json document = ReadJsonFile(file, "MNIST digits (run scripts/fetch_mnist.sh)");
     if (!document.contains("data") || !document["data"].is_array() ||
         document["data"].size() % kPixels != 0) {
       throw InputError(file.string(), "data", fmt::format("expected an array of 784 x n values"));

@@ -168,16 +168,7 @@ void WriteQuantizedNetwork(const std::filesystem::path& path, const QuantizedNet
 }
 
 QuantizedNetwork ReadQuantizedNetwork(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) {
-    throw InputError(path.string(), "", "cannot open quantized network");
-  }
-  nlohmann::json document;
-  try {
-    in >> document;
-  } catch (const nlohmann::json::exception&) {
-    throw InputError(path.string(), "", "truncated or not a powersel-qnet JSON file");
-  }
+  const nlohmann::json document = ReadJsonFile(path, "quantized network");
   std::string field = "format";
   try {
     if (document.at("format") != kFormat || document.at("version") != kVersion) {

@@ -13,6 +13,10 @@ void WriteFileAtomically(const std::filesystem::path& path, std::string_view con
 // Pretty-printed JSON, written atomically.
 void WriteJsonAtomically(const std::filesystem::path& path, const nlohmann::json& document);
 
+// Parses a JSON file; a missing file ("cannot open <what>") or bad or truncated JSON is an
+// InputError naming the file.
+nlohmann::json ReadJsonFile(const std::filesystem::path& path, std::string_view what);
+
 // Creates `dir` (and parents) or throws InputError naming `option` if it is not usable.
 void EnsureOutputDirectory(const std::filesystem::path& dir, std::string_view option);
 
