@@ -149,9 +149,11 @@ void AddSanityChecks(CharacterizeResult& result) {
 }  // namespace
 
 double CharacterizeResult::Energy(int weight, const std::string& stimulus) const {
-  for (const MacEnergyRow& row : rows) {
-    if (row.weight == weight && row.stimulus.name == stimulus) {
-      return row.energy_fj;
+  // Rows are stimulus-major, each stimulus holding weights -128..127 in order.
+  for (std::size_t s = 0; s < stimuli.size(); ++s) {
+    const std::size_t index = s * kWeights + static_cast<std::size_t>(weight + 128);
+    if (stimuli[s].name == stimulus && weight >= -128 && weight < 128 && index < rows.size()) {
+      return rows[index].energy_fj;
     }
   }
   throw std::out_of_range("no characterisation of weight " + std::to_string(weight) + " under " +

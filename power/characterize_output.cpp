@@ -123,7 +123,9 @@ void WriteCharacterization(const std::filesystem::path& dir, const CharacterizeR
 CharacterizeResult CharacterizeLibrary(const CharacterizeSpec& spec,
                                        const std::filesystem::path& dir) {
   constexpr int kConvImages = 8;  // real activation streams come from these test images
-  constexpr tb::ArrayShape kMappedArray{2, 2};  // enough to map the PE and the edge registers
+  // The array size of the netlist mapped at build time: Yosys' PE netlist depends slightly on
+  // the design around it, so the same size gives the same PE everywhere.
+  constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};
   EnsureOutputDirectory(dir, "--out");
   ReadLiberty(spec.liberty);  // a malformed library fails here, with its line
   const MappedDesign design = MapArrayToLibrary(spec.liberty, kMappedArray, dir / "synth");

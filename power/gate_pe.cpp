@@ -28,7 +28,7 @@ void DriveBits(GateSimulator& simulator, const GateNetlist::Port& port,
 }  // namespace
 
 GatePe::GatePe(const GateNetlist& netlist, const Library& library, const GateEnergyOptions& options,
-               int lanes, bool track_lane_toggles)
+               int lanes)
     : netlist_(netlist),
       simulator_(netlist),
       act_(&netlist.FindPort("act_i")),
@@ -41,7 +41,7 @@ GatePe::GatePe(const GateNetlist& netlist, const Library& library, const GateEne
   const NetEnergyTable unloaded(netlist, library, options);
   table_ = std::make_unique<NetEnergyTable>(
       netlist, library, options, MirroredPortLoads(netlist, unloaded, kOutputFeedsInput));
-  meter_ = std::make_unique<GateEnergyMeter>(*table_, netlist.net_count, lanes, track_lane_toggles);
+  meter_ = std::make_unique<GateEnergyMeter>(*table_, netlist.net_count, lanes);
 }
 
 void GatePe::Step(std::span<const tb::PeInputs> lanes) {

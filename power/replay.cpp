@@ -5,12 +5,12 @@
 namespace powersel::power {
 
 PeReplay::PeReplay(tb::ArrayShape shape, const GateNetlist& pe_netlist, const Library& library,
-                   const GateEnergyOptions& options, bool track_lane_toggles)
+                   const GateEnergyOptions& options)
     : shape_(shape) {
   const int pes = shape.rows * shape.cols;
   for (int first = 0; first < pes; first += GatePe::kLanes) {
-    groups_.push_back(std::make_unique<GatePe>(
-        pe_netlist, library, options, std::min(GatePe::kLanes, pes - first), track_lane_toggles));
+    groups_.push_back(std::make_unique<GatePe>(pe_netlist, library, options,
+                                               std::min(GatePe::kLanes, pes - first)));
   }
 }
 

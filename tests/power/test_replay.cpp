@@ -85,13 +85,13 @@ TEST_CASE("replaying PE inputs equals the full 4x4 gate-level array toggle for t
   REQUIRE(trace.cycles() > 100);
 
   const GateEnergyOptions options;
-  PeReplay replay(shape, PeNetlist(), Osu018(), options, true);
+  PeReplay replay(shape, PeNetlist(), Osu018(), options);
   replay.Feed(trace);
 
   const GateNetlist& array = DefaultNetlist("ws_array");
   GateSimulator simulator(array);
   const NetEnergyTable array_table(array, Osu018(), options);
-  GateEnergyMeter array_meter(array_table, array.net_count, 1, true);
+  GateEnergyMeter array_meter(array_table, array.net_count, 1);
   SimulateArray(array, trace, simulator, array_meter);
 
   // Map every net of the PE netlist to the array's net for PE (r, c): cell outputs through

@@ -67,24 +67,25 @@ std::map<int, double> MirroredPortLoads(
     const GateNetlist& netlist, const NetEnergyTable& table,
     const std::vector<std::pair<std::string, std::string>>& output_to_input);
 
-// Adds up energy and transitions after every GateSimulator::Step().
+// Adds up transitions after every GateSimulator::Step(), per net and lane, and prices them.
+// The counters are bit-sliced (one 64-lane word per count bit), so a step costs a few word
+// operations per net that changed instead of one update per lane that did.
 class GateEnergyMeter {
  public:
   // `lanes` simulated lanes each pay the clock every cycle.
-  GateEnergyMeter(const NetEnergyTable& table, int net_count, int lanes,
-                  bool track_lane_toggles = false);
+  GateEnergyMeter(const NetEnergyTable& table, int net_count, int lanes);
 
   void Accumulate(const GateSimulator& simulator);
   void Clear();
 
   std::uint64_t cycles() const { return cycles_; }
-  std::span<const double> lane_energy_fj() const { return lane_energy_fj_; }
-  // Transitions of each net summed over lanes.
-  std::uint64_t net_rises(int net) const { return net_rises_[static_cast<std::size_t>(net)]; }
-  std::uint64_t net_falls(int net) const { return net_falls_[static_cast<std::size_t>(net)]; }
-  // Per lane (with track_lane_toggles): rising and falling transitions of `net` in `lane`.
-  std::uint32_t lane_rises(int net, int lane) const;
-  std::uint32_t lane_falls(int net, int lane) const;
+  // Energy of each lane since construction or Clear(), clock included.
+  std::span<const double> lane_energy_fj() const;
+  // Transitions of each net summed over lanes, and per lane.
+  std::uint64_t net_rises(int net) const;
+  std::uint64_t net_falls(int net) const;
+  std::uint64_t lane_rises(int net, int lane) const;
+  std::uint64_t lane_falls(int net, int lane) const;
 
   // Energy per category over all lanes and cycles, in fJ.
   std::vector<double> CategoryEnergyFj() const;
@@ -92,15 +93,24 @@ class GateEnergyMeter {
 
  private:
   static constexpr int kLanes = 64;
+  static constexpr int kPlanes = 16;  // bit-sliced counters hold up to 2^16 - 1 per lane
+
+  // Moves the bit-sliced counts into the per-lane totals.
+  void Flush() const;
+  std::uint64_t Total(const std::vector<std::uint64_t>& counts, int net) const;
+
   const NetEnergyTable& table_;
   int lanes_;
-  bool track_lane_toggles_;
   std::uint64_t cycles_ = 0;
-  std::vector<double> lane_energy_fj_;
-  std::vector<std::uint64_t> net_rises_;
-  std::vector<std::uint64_t> net_falls_;
-  std::vector<std::uint32_t> lane_rises_;
-  std::vector<std::uint32_t> lane_falls_;
+  // planes[net * kPlanes + k]: bit k of each lane's count since the last flush.
+  std::vector<std::uint64_t> rise_planes_;
+  std::vector<std::uint64_t> fall_planes_;
+  // Flushed totals, [net * kLanes + lane]; the caches are rebuilt after a change.
+  mutable std::uint32_t steps_since_flush_ = 0;
+  mutable std::vector<std::uint64_t> rise_counts_;
+  mutable std::vector<std::uint64_t> fall_counts_;
+  mutable std::vector<double> lane_energy_fj_;
+  mutable bool energy_current_ = false;
 };
 
 }  // namespace powersel::power

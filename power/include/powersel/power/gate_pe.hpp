@@ -19,7 +19,7 @@ class GatePe {
   // `netlist` is module ws_pe_gates. Each output port is loaded like the input it feeds in
   // the neighbouring PE (act_o -> act_i, psum_o -> psum_i, ...).
   GatePe(const GateNetlist& netlist, const Library& library, const GateEnergyOptions& options,
-         int lanes, bool track_lane_toggles = false);
+         int lanes);
 
   // A rising edge for every lane, then each lane's new inputs (tb::PeModel's order).
   void Step(std::span<const tb::PeInputs> lanes);

@@ -24,7 +24,7 @@ struct ReplayEnergy {
 class PeReplay {
  public:
   PeReplay(tb::ArrayShape shape, const GateNetlist& pe_netlist, const Library& library,
-           const GateEnergyOptions& options, bool track_lane_toggles = false);
+           const GateEnergyOptions& options);
 
   // Consecutive pieces of one run (Harness::TakeTrace) may be fed one after another.
   void Feed(const tb::ArrayTrace& trace);
