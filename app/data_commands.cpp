@@ -2,8 +2,11 @@
 // an integer network).
 #include <fmt/core.h>
 
+#include <nlohmann/json.hpp>
+
 #include "command.hpp"
 #include "powersel/common/errors.hpp"
+#include "powersel/common/files.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/qat/integer_engine.hpp"
 
@@ -44,6 +47,8 @@ void AddImportMnistCommand(CLI::App& app, int& exit_status) {
   command->add_option("--digits", options->digits, "Folder with 0.json .. 9.json")->required();
   command->callback([options, &exit_status] {
     const std::size_t images = qat::ConvertMnistJson(options->digits, options->common.out);
+    WriteJsonAtomically(options->common.out / "import-mnist.json",
+                        {{"images", images}, {"digits", options->digits.string()}});
     fmt::print("import-mnist: {} digits written to {}\n", images, options->common.out.string());
     exit_status = 0;
   });
@@ -66,6 +71,16 @@ void AddCaptureCommand(CLI::App& app, int& exit_status) {
     data.seed = options->common.seed;
     const qat::DatasetSplits splits = qat::LoadDataset(data);
     qat::CaptureActivations(engine, splits.test, options->images, options->common.out);
+    nlohmann::json layers = nlohmann::json::array();
+    for (const qat::QuantLayer& layer : engine.network().layers) {
+      if (layer.IsGemm()) {
+        layers.push_back("act_" + layer.name + ".idx.gz");
+      }
+    }
+    WriteJsonAtomically(options->common.out / "capture.json",
+                        {{"network", options->network.string()},
+                         {"images", std::min(options->images, splits.test.size())},
+                         {"files", layers}});
     fmt::print("capture: activation streams of {} images in {}\n",
                std::min(options->images, splits.test.size()), options->common.out.string());
     exit_status = 0;
