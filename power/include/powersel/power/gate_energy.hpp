@@ -102,10 +102,11 @@ class GateEnergyMeter {
   const NetEnergyTable& table_;
   int lanes_;
   std::uint64_t cycles_ = 0;
-  // planes[net * kPlanes + k]: bit k of each lane's count since the last flush.
-  std::vector<std::uint64_t> rise_planes_;
-  std::vector<std::uint64_t> fall_planes_;
-  // Flushed totals, [net * kLanes + lane]; the caches are rebuilt after a change.
+  // planes[net * kPlanes + k]: bit k of each lane's count since the last flush. Reading a
+  // count flushes them, so they are mutable like the totals and the energy cache.
+  mutable std::vector<std::uint64_t> rise_planes_;
+  mutable std::vector<std::uint64_t> fall_planes_;
+  // Flushed totals, [net * kLanes + lane].
   mutable std::uint32_t steps_since_flush_ = 0;
   mutable std::vector<std::uint64_t> rise_counts_;
   mutable std::vector<std::uint64_t> fall_counts_;

@@ -1,0 +1,150 @@
+#include <bit>
+#include <numeric>
+
+#include "powersel/power/gate_energy.hpp"
+
+namespace powersel::power {
+
+GateEnergyMeter::GateEnergyMeter(const NetEnergyTable& table, int net_count, int lanes)
+    : table_(table),
+      lanes_(lanes),
+      rise_planes_(static_cast<std::size_t>(net_count) * kPlanes, 0),
+      fall_planes_(rise_planes_.size(), 0),
+      rise_counts_(static_cast<std::size_t>(net_count) * kLanes, 0),
+      fall_counts_(rise_counts_.size(), 0),
+      lane_energy_fj_(kLanes, 0) {}
+
+namespace {
+
+// Adds 1 to the bit-sliced counter of every lane set in `lanes` (ripple carry, usually one
+// or two planes deep).
+inline void AddLanes(std::uint64_t* planes, std::uint64_t lanes, int plane_count) {
+  for (int plane = 0; plane < plane_count && lanes != 0; ++plane) {
+    const std::uint64_t carry = planes[plane] & lanes;
+    planes[plane] ^= lanes;
+    lanes = carry;
+  }
+}
+
+}  // namespace
+
+void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
+  ++cycles_;
+  energy_current_ = false;
+  const std::span<const std::uint64_t> rises = simulator.rises();
+  const std::span<const std::uint64_t> falls = simulator.falls();
+  const std::uint64_t active =
+      lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
+  for (std::size_t net = 2; net < rises.size(); ++net) {
+    if (const std::uint64_t rose = rises[net] & active; rose != 0) {
+      AddLanes(&rise_planes_[net * kPlanes], rose, kPlanes);
+    }
+    if (const std::uint64_t fell = falls[net] & active; fell != 0) {
+      AddLanes(&fall_planes_[net * kPlanes], fell, kPlanes);
+    }
+  }
+  // A net changes at most once a step, so the counters cannot overflow before this.
+  if (++steps_since_flush_ == (1U << kPlanes) - 1) {
+    Flush();
+  }
+}
+
+void GateEnergyMeter::Flush() const {
+  if (steps_since_flush_ == 0) {
+    return;
+  }
+  auto& rise_planes = const_cast<std::vector<std::uint64_t>&>(rise_planes_);
+  auto& fall_planes = const_cast<std::vector<std::uint64_t>&>(fall_planes_);
+  for (auto [planes, counts] :
+       {std::pair{&rise_planes, &rise_counts_}, std::pair{&fall_planes, &fall_counts_}}) {
+    const std::size_t nets = planes->size() / kPlanes;
+    for (std::size_t net = 0; net < nets; ++net) {
+      std::uint64_t* plane = &(*planes)[net * kPlanes];
+      for (int k = 0; k < kPlanes; ++k) {
+        for (std::uint64_t bits = plane[k]; bits != 0; bits &= bits - 1) {
+          (*counts)[net * kLanes + static_cast<std::size_t>(std::countr_zero(bits))] +=
+              std::uint64_t{1} << k;
+        }
+        plane[k] = 0;
+      }
+    }
+  }
+  steps_since_flush_ = 0;
+}
+
+void GateEnergyMeter::Clear() {
+  cycles_ = 0;
+  steps_since_flush_ = 0;
+  energy_current_ = false;
+  std::fill(rise_planes_.begin(), rise_planes_.end(), 0);
+  std::fill(fall_planes_.begin(), fall_planes_.end(), 0);
+  std::fill(rise_counts_.begin(), rise_counts_.end(), 0);
+  std::fill(fall_counts_.begin(), fall_counts_.end(), 0);
+}
+
+std::span<const double> GateEnergyMeter::lane_energy_fj() const {
+  if (!energy_current_) {
+    Flush();
+    const double clock = table_.clock_fj_per_cycle() * static_cast<double>(cycles_);
+    for (int lane = 0; lane < kLanes; ++lane) {
+      lane_energy_fj_[static_cast<std::size_t>(lane)] = lane < lanes_ ? clock : 0.0;
+    }
+    const std::size_t nets = rise_counts_.size() / kLanes;
+    for (std::size_t net = 2; net < nets; ++net) {
+      const double rise_fj = table_.rise_fj(static_cast<int>(net));
+      const double fall_fj = table_.fall_fj(static_cast<int>(net));
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        lane_energy_fj_[lane] += rise_fj * static_cast<double>(rise_counts_[net * kLanes + lane]) +
+                                 fall_fj * static_cast<double>(fall_counts_[net * kLanes + lane]);
+      }
+    }
+    energy_current_ = true;
+  }
+  return lane_energy_fj_;
+}
+
+std::uint64_t GateEnergyMeter::Total(const std::vector<std::uint64_t>& counts, int net) const {
+  Flush();
+  const auto first = counts.begin() + static_cast<std::ptrdiff_t>(net) * kLanes;
+  return std::accumulate(first, first + kLanes, std::uint64_t{0});
+}
+
+std::uint64_t GateEnergyMeter::net_rises(int net) const {
+  return Total(rise_counts_, net);
+}
+std::uint64_t GateEnergyMeter::net_falls(int net) const {
+  return Total(fall_counts_, net);
+}
+
+std::uint64_t GateEnergyMeter::lane_rises(int net, int lane) const {
+  Flush();
+  return rise_counts_[static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane)];
+}
+
+std::uint64_t GateEnergyMeter::lane_falls(int net, int lane) const {
+  Flush();
+  return fall_counts_[static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane)];
+}
+
+std::vector<double> GateEnergyMeter::CategoryEnergyFj() const {
+  std::vector<double> energy(table_.categories().size(), 0);
+  energy[NetEnergyTable::kClockCategory] =
+      table_.clock_fj_per_cycle() * static_cast<double>(cycles_) * lanes_;
+  const int nets = static_cast<int>(rise_counts_.size() / kLanes);
+  for (int net = 2; net < nets; ++net) {
+    const auto rises = static_cast<double>(net_rises(net));
+    const auto falls = static_cast<double>(net_falls(net));
+    for (const NetEnergyTable::Part& part : table_.parts(net)) {
+      energy[static_cast<std::size_t>(part.category)] +=
+          part.rise_fj * rises + part.fall_fj * falls;
+    }
+  }
+  return energy;
+}
+
+double GateEnergyMeter::NetEnergyFj(int net) const {
+  return table_.rise_fj(net) * static_cast<double>(net_rises(net)) +
+         table_.fall_fj(net) * static_cast<double>(net_falls(net));
+}
+
+}  // namespace powersel::power
