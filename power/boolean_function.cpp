@@ -166,9 +166,56 @@ std::uint64_t BooleanFunction::Evaluate(std::span<const std::uint64_t> inputs) c
         --top;
         stack[top - 1] ^= stack[top];
         break;
+      case BooleanOp::kStore:  // only in net programs
+        break;
     }
   }
   return stack[0];
+}
+
+void BooleanFunction::AppendAsNetProgram(std::span<const int> input_nets, int output_net,
+                                         std::vector<std::pair<BooleanOp, int>>& program) const {
+  for (const Instruction& instruction : program_) {
+    program.emplace_back(instruction.op,
+                         instruction.op == BooleanOp::kPush ? input_nets[instruction.input] : 0);
+  }
+  program.emplace_back(BooleanOp::kStore, output_net);
+}
+
+void NetProgram::Run(std::vector<std::uint64_t>& nets) const {
+  std::uint64_t stack[BooleanFunction::kMaxDepth];
+  int top = 0;
+  for (const auto& [op, net] : program_) {
+    switch (op) {
+      case BooleanOp::kPush:
+        stack[top++] = nets[static_cast<std::size_t>(net)];
+        break;
+      case BooleanOp::kConst0:
+        stack[top++] = 0;
+        break;
+      case BooleanOp::kConst1:
+        stack[top++] = ~std::uint64_t{0};
+        break;
+      case BooleanOp::kNot:
+        stack[top - 1] = ~stack[top - 1];
+        break;
+      case BooleanOp::kAnd:
+        --top;
+        stack[top - 1] &= stack[top];
+        break;
+      case BooleanOp::kOr:
+        --top;
+        stack[top - 1] |= stack[top];
+        break;
+      case BooleanOp::kXor:
+        --top;
+        stack[top - 1] ^= stack[top];
+        break;
+      case BooleanOp::kStore:
+        nets[static_cast<std::size_t>(net)] = stack[--top];
+        break;
+    }
+  }
 }
 
 }  // namespace powersel::power::detail

@@ -1,5 +1,7 @@
 #include "powersel/power/gate_pe.hpp"
 
+#include <array>
+
 #include "powersel/tb/array_shape.hpp"
 
 namespace powersel::power {
@@ -12,16 +14,41 @@ const std::vector<std::pair<std::string, std::string>> kOutputFeedsInput = {
     {"psum_o", "psum_i"},
     {"weight_o", "weight_i"}};
 
-// Sets each bit of `port` from bit b of every lane's value.
-template <typename Field>
-void DriveBits(GateSimulator& simulator, const GateNetlist::Port& port,
-               std::span<const tb::PeInputs> lanes, Field field) {
-  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
-    std::uint64_t plane = 0;
-    for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
-      plane |= ((static_cast<std::uint64_t>(field(lanes[lane])) >> bit) & 1U) << lane;
+// Bit positions of one lane's inputs packed into a word, port by port in this order.
+constexpr int kActBit = 0;
+constexpr int kValidBit = kActBit + tb::kActivationBits;
+constexpr int kPsumBit = kValidBit + 1;
+constexpr int kWeightBit = kPsumBit + tb::kPsumBits;
+constexpr int kShiftBit = kWeightBit + tb::kWeightBits;
+constexpr int kResetBit = kShiftBit + 1;
+
+std::uint64_t PackLane(const tb::PeInputs& in) {
+  constexpr std::uint64_t kPsumMask = (std::uint64_t{1} << tb::kPsumBits) - 1;
+  return std::uint64_t{in.act} << kActBit | std::uint64_t{in.act_valid} << kValidBit |
+         (static_cast<std::uint64_t>(static_cast<std::uint32_t>(in.psum)) & kPsumMask) << kPsumBit |
+         std::uint64_t{static_cast<std::uint8_t>(in.weight)} << kWeightBit |
+         std::uint64_t{in.shift} << kShiftBit | std::uint64_t{in.rst_n} << kResetBit;
+}
+
+// Transposes a 64 x 64 bit matrix in place (Hacker's Delight, 6 swap stages): afterwards
+// word b holds bit b of every original word, lane i at bit i.
+void Transpose64(std::array<std::uint64_t, 64>& words) {
+  std::uint64_t mask = 0x00000000FFFFFFFFULL;
+  for (int width = 32; width != 0; width >>= 1, mask ^= mask << width) {
+    for (int k = 0; k < 64; k = ((k | width) + 1) & ~width) {
+      const std::uint64_t swap = ((words[static_cast<std::size_t>(k)] >> width) ^
+                                  words[static_cast<std::size_t>(k | width)]) &
+                                 mask;
+      words[static_cast<std::size_t>(k)] ^= swap << width;
+      words[static_cast<std::size_t>(k | width)] ^= swap;
     }
-    simulator.SetInputBit(port.nets[bit], plane);
+  }
+}
+
+void DrivePort(GateSimulator& simulator, const GateNetlist::Port& port,
+               const std::array<std::uint64_t, 64>& planes, int first_bit) {
+  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
+    simulator.SetInputBit(port.nets[bit], planes[static_cast<std::size_t>(first_bit) + bit]);
   }
 }
 
@@ -45,14 +72,18 @@ GatePe::GatePe(const GateNetlist& netlist, const Library& library, const GateEne
 }
 
 void GatePe::Step(std::span<const tb::PeInputs> lanes) {
-  DriveBits(simulator_, *act_, lanes, [](const tb::PeInputs& in) { return in.act; });
-  DriveBits(simulator_, *act_valid_, lanes, [](const tb::PeInputs& in) { return in.act_valid; });
-  DriveBits(simulator_, *psum_, lanes,
-            [](const tb::PeInputs& in) { return static_cast<std::uint32_t>(in.psum); });
-  DriveBits(simulator_, *weight_, lanes,
-            [](const tb::PeInputs& in) { return static_cast<std::uint8_t>(in.weight); });
-  DriveBits(simulator_, *shift_, lanes, [](const tb::PeInputs& in) { return in.shift; });
-  DriveBits(simulator_, *rst_n_, lanes, [](const tb::PeInputs& in) { return in.rst_n; });
+  // Lane-major words to bit planes: one transpose instead of a loop per bit and lane.
+  std::array<std::uint64_t, 64> planes{};
+  for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
+    planes[lane] = PackLane(lanes[lane]);
+  }
+  Transpose64(planes);
+  DrivePort(simulator_, *act_, planes, kActBit);
+  DrivePort(simulator_, *act_valid_, planes, kValidBit);
+  DrivePort(simulator_, *psum_, planes, kPsumBit);
+  DrivePort(simulator_, *weight_, planes, kWeightBit);
+  DrivePort(simulator_, *shift_, planes, kShiftBit);
+  DrivePort(simulator_, *rst_n_, planes, kResetBit);
   simulator_.Step();
   meter_->Accumulate(simulator_);
 }

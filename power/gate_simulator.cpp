@@ -95,12 +95,7 @@ class GateSimulator::Impl {
   void Settle(std::vector<std::uint64_t>& values) {
     constexpr int kMaxAsyncPasses = 4;
     for (int pass = 0; pass < kMaxAsyncPasses; ++pass) {
-      for (const CombinationalGate& gate : gates_) {
-        Gather(gate.input_nets, values);
-        for (const CompiledOutput& output : gate.outputs) {
-          values[static_cast<std::size_t>(output.net)] = output.function.Evaluate(inputs_);
-        }
-      }
+      logic_.Run(values);
       // Asynchronous clear and preset act as soon as their inputs settle.
       bool changed = false;
       for (std::size_t f = 0; f < flip_flops_.size(); ++f) {
@@ -181,7 +176,10 @@ class GateSimulator::Impl {
       throw InputError(netlist.module, "", "the netlist has a combinational loop");
     }
     for (const int g : order) {
-      gates_.push_back(std::move(unordered[static_cast<std::size_t>(g)]));
+      const CombinationalGate& gate = unordered[static_cast<std::size_t>(g)];
+      for (const CompiledOutput& output : gate.outputs) {
+        logic_.Append(output.function, gate.input_nets, output.net);
+      }
     }
   }
 
@@ -211,7 +209,7 @@ class GateSimulator::Impl {
     }
   }
 
-  std::vector<CombinationalGate> gates_;
+  detail::NetProgram logic_;  // every combinational gate, in topological order
   std::vector<FlipFlop> flip_flops_;
   std::vector<std::uint64_t> state_;
   std::vector<std::uint64_t> inputs_;
