@@ -116,20 +116,15 @@ class ExpressionParser {
 }  // namespace
 
 BooleanFunction::BooleanFunction(const std::string& text, const std::vector<std::string>& inputs) {
-  if (inputs.size() > 255) {
-    throw std::invalid_argument("more than 255 inputs");
-  }
   ExpressionParser(text, inputs).Parse([this](BooleanOp op, int input) {
-    program_.push_back({op, static_cast<std::uint8_t>(input)});
+    program_.emplace_back(op, input);
   });
   // Evaluate() keeps a fixed stack; refuse expressions that would overflow it.
   int depth = 0;
-  for (const Instruction& instruction : program_) {
-    const bool pushes = instruction.op == BooleanOp::kPush ||
-                        instruction.op == BooleanOp::kConst0 ||
-                        instruction.op == BooleanOp::kConst1;
-    const bool pops = instruction.op == BooleanOp::kAnd || instruction.op == BooleanOp::kOr ||
-                      instruction.op == BooleanOp::kXor;
+  for (const auto& [op, input] : program_) {
+    const bool pushes =
+        op == BooleanOp::kPush || op == BooleanOp::kConst0 || op == BooleanOp::kConst1;
+    const bool pops = op == BooleanOp::kAnd || op == BooleanOp::kOr || op == BooleanOp::kXor;
     depth += pushes ? 1 : pops ? -1 : 0;
     if (depth > kMaxDepth) {
       throw std::invalid_argument("expression nests too deeply: '" + text + "'");
@@ -137,58 +132,19 @@ BooleanFunction::BooleanFunction(const std::string& text, const std::vector<std:
   }
 }
 
-std::uint64_t BooleanFunction::Evaluate(std::span<const std::uint64_t> inputs) const {
-  std::uint64_t stack[kMaxDepth];
-  int top = 0;
-  for (const Instruction& instruction : program_) {
-    switch (instruction.op) {
-      case BooleanOp::kPush:
-        stack[top++] = inputs[instruction.input];
-        break;
-      case BooleanOp::kConst0:
-        stack[top++] = 0;
-        break;
-      case BooleanOp::kConst1:
-        stack[top++] = ~std::uint64_t{0};
-        break;
-      case BooleanOp::kNot:
-        stack[top - 1] = ~stack[top - 1];
-        break;
-      case BooleanOp::kAnd:
-        --top;
-        stack[top - 1] &= stack[top];
-        break;
-      case BooleanOp::kOr:
-        --top;
-        stack[top - 1] |= stack[top];
-        break;
-      case BooleanOp::kXor:
-        --top;
-        stack[top - 1] ^= stack[top];
-        break;
-      case BooleanOp::kStore:  // only in net programs
-        break;
-    }
-  }
-  return stack[0];
-}
+namespace {
 
-void BooleanFunction::AppendAsNetProgram(std::span<const int> input_nets, int output_net,
-                                         std::vector<std::pair<BooleanOp, int>>& program) const {
-  for (const Instruction& instruction : program_) {
-    program.emplace_back(instruction.op,
-                         instruction.op == BooleanOp::kPush ? input_nets[instruction.input] : 0);
-  }
-  program.emplace_back(BooleanOp::kStore, output_net);
-}
-
-void NetProgram::Run(std::vector<std::uint64_t>& nets) const {
+// The one postfix interpreter: `load(arg)` reads an operand, `store(arg, value)` writes a
+// result (net programs only); returns what is left on top of the stack.
+template <typename Load, typename Store>
+std::uint64_t Interpret(std::span<const std::pair<BooleanOp, int>> program, Load load,
+                        Store store) {
   std::uint64_t stack[BooleanFunction::kMaxDepth];
   int top = 0;
-  for (const auto& [op, net] : program_) {
+  for (const auto& [op, arg] : program) {
     switch (op) {
       case BooleanOp::kPush:
-        stack[top++] = nets[static_cast<std::size_t>(net)];
+        stack[top++] = load(arg);
         break;
       case BooleanOp::kConst0:
         stack[top++] = 0;
@@ -212,10 +168,34 @@ void NetProgram::Run(std::vector<std::uint64_t>& nets) const {
         stack[top - 1] ^= stack[top];
         break;
       case BooleanOp::kStore:
-        nets[static_cast<std::size_t>(net)] = stack[--top];
+        store(arg, stack[--top]);
         break;
     }
   }
+  return top > 0 ? stack[top - 1] : 0;
+}
+
+}  // namespace
+
+std::uint64_t BooleanFunction::Evaluate(std::span<const std::uint64_t> inputs) const {
+  return Interpret(
+      program_, [&](int input) { return inputs[static_cast<std::size_t>(input)]; },
+      [](int, std::uint64_t) {});
+}
+
+void BooleanFunction::AppendAsNetProgram(std::span<const int> input_nets, int output_net,
+                                         std::vector<std::pair<BooleanOp, int>>& program) const {
+  for (const auto& [op, input] : program_) {
+    program.emplace_back(op,
+                         op == BooleanOp::kPush ? input_nets[static_cast<std::size_t>(input)] : 0);
+  }
+  program.emplace_back(BooleanOp::kStore, output_net);
+}
+
+void NetProgram::Run(std::vector<std::uint64_t>& nets) const {
+  Interpret(
+      program_, [&](int net) { return nets[static_cast<std::size_t>(net)]; },
+      [&](int net, std::uint64_t value) { nets[static_cast<std::size_t>(net)] = value; });
 }
 
 }  // namespace powersel::power::detail

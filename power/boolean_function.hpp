@@ -30,11 +30,7 @@ class BooleanFunction {
   static constexpr int kMaxDepth = 32;
 
  private:
-  struct Instruction {
-    BooleanOp op;
-    std::uint8_t input;
-  };
-  std::vector<Instruction> program_;
+  std::vector<std::pair<BooleanOp, int>> program_;  // operand: input index for kPush
 };
 
 // Many functions over one array of nets as a single postfix program: the gate-level
