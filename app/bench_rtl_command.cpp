@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "powersel/common/errors.hpp"
 #include "powersel/common/files.hpp"
+#include "powersel/tb/bench.hpp"
 #include "powersel/tb/regression.hpp"
 #include "powersel/tb/serialize.hpp"
 
@@ -19,11 +20,12 @@ struct BenchRtlOptions {
 };
 
 int Run(const BenchRtlOptions& options) {
-  EnsureOutputDirectory(options.common.out, "--out");
   tb::BenchSpec spec;
   for (const int size : options.sizes) {
     spec.shapes.push_back({size, size});
+    tb::CheckHarnessOptions({.shape = spec.shapes.back()});
   }
+  EnsureOutputDirectory(options.common.out, "--out");
   spec.cycles_per_run = options.cycles;
   spec.repetitions = options.repetitions;
   spec.seed = options.common.seed;
@@ -46,7 +48,9 @@ void AddBenchRtlCommand(CLI::App& app, int& exit_status) {
   CLI::App* command =
       app.add_subcommand("bench-rtl", "Simulated MACs per second, plain and with toggle counting");
   AddCommonOptions(*command, options->common);
-  command->add_option("--sizes", options->sizes, "Square array sizes")->capture_default_str();
+  command->add_option("--sizes", options->sizes, "Square array sizes")
+      ->check(CLI::Range(1, kMaxArraySide))
+      ->capture_default_str();
   command->add_option("--cycles", options->cycles, "Cycles per timed run")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -5,9 +5,12 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "powersel/power/run.hpp"
+#include "powersel/flow/run.hpp"
 
 namespace powersel::app {
+
+// The largest array side a flag accepts; which sizes exist is the build's (tb::AvailableShapes).
+inline constexpr int kMaxArraySide = 1024;
 
 struct CommonOptions {
   std::filesystem::path out = "out";
@@ -20,7 +23,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options);
 
 // The run configuration from `config` (or the embedded default), with --seed and --threads
 // from the command line applied over it when given (threads always, without a file).
-power::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
+flow::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
                               const CLI::App& command);
 
 // Each subcommand adds itself to `app`; its callback stores the process exit status

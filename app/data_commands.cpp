@@ -26,16 +26,6 @@ struct CaptureOptions {
   std::filesystem::path data_dir;
 };
 
-qat::DatasetKind DatasetFromName(const std::string& name) {
-  for (const qat::DatasetKind kind :
-       {qat::DatasetKind::kFashionMnist, qat::DatasetKind::kMnist, qat::DatasetKind::kCifar10}) {
-    if (qat::DatasetName(kind) == name) {
-      return kind;
-    }
-  }
-  throw InputError("", "dataset", "unknown dataset '" + name + "'");
-}
-
 }  // namespace
 
 void AddImportMnistCommand(CLI::App& app, int& exit_status) {
@@ -66,7 +56,12 @@ void AddCaptureCommand(CLI::App& app, int& exit_status) {
   command->callback([options, &exit_status] {
     const qat::IntegerEngine engine(qat::ReadQuantizedNetwork(options->network));
     qat::DatasetSpec data;
-    data.kind = DatasetFromName(engine.network().dataset);
+    const std::optional<qat::DatasetKind> kind = qat::FindDataset(engine.network().dataset);
+    if (!kind) {
+      throw InputError(options->network.string(), "dataset",
+                       "unknown dataset '" + engine.network().dataset + "'");
+    }
+    data.kind = *kind;
     data.dir = options->data_dir;
     data.seed = options->common.seed;
     const qat::DatasetSplits splits = qat::LoadDataset(data);

@@ -20,14 +20,14 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
 }
 
-power::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
+flow::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
                               const CLI::App& command) {
-  power::RunSpec spec = config.empty() ? power::DefaultRunSpec() : power::LoadRunSpec(config);
+  flow::RunSpec spec = config.empty() ? flow::DefaultRunSpec() : flow::LoadRunSpec(config);
   if (command.count("--seed") > 0) {
-    power::OverrideSeed(spec, options.seed);
+    flow::OverrideSeed(spec, options.seed);
   }
   if (command.count("--threads") > 0 || config.empty()) {
-    power::OverrideThreads(spec, options.threads);
+    flow::OverrideThreads(spec, options.threads);
   }
   return spec;
 }

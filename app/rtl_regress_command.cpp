@@ -18,16 +18,18 @@ struct RtlRegressOptions {
   int cols = 8;
   int random_tiles = 100;
   int conv_tiles = 20;
-  std::filesystem::path images = kFashionMnistDir / "t10k-images-idx3-ubyte.gz";
+  std::filesystem::path images = kFashionMnistTestImages;
   std::filesystem::path trace;
 };
 
 int Run(const RtlRegressOptions& options) {
-  EnsureOutputDirectory(options.common.out, "--out");
   const tb::ArrayShape shape{options.rows, options.cols};
+  tb::CheckHarnessOptions({.shape = shape, .trace_file = options.trace});
   const int images_needed = tb::ConvImagesFor(options.conv_tiles, shape);
   const auto images = images_needed > 0 ? ReadIdxImages(options.images, images_needed)
                                         : std::vector<Matrix<std::uint8_t>>{};
+  tb::CheckRegressionImages(images);
+  EnsureOutputDirectory(options.common.out, "--out");
   const tb::RegressionResult result =
       tb::RunRegression({shape, options.random_tiles, options.conv_tiles, options.common.seed,
                          options.common.threads, options.trace},
@@ -55,8 +57,12 @@ void AddRtlRegressCommand(CLI::App& app, int& exit_status) {
   CLI::App* command = app.add_subcommand(
       "rtl-regress", "Check the array bit-exact on random and convolution tiles; count toggles");
   AddCommonOptions(*command, options->common);
-  command->add_option("--rows", options->rows, "Array rows")->capture_default_str();
-  command->add_option("--cols", options->cols, "Array columns")->capture_default_str();
+  command->add_option("--rows", options->rows, "Array rows")
+      ->check(CLI::Range(1, kMaxArraySide))
+      ->capture_default_str();
+  command->add_option("--cols", options->cols, "Array columns")
+      ->check(CLI::Range(1, kMaxArraySide))
+      ->capture_default_str();
   command->add_option("--random-tiles", options->random_tiles, "Random weight tiles")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

@@ -2,7 +2,7 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
-#include "powersel/power/run.hpp"
+#include "powersel/flow/run.hpp"
 
 namespace powersel::app {
 
@@ -14,8 +14,8 @@ struct RunOptions {
 };
 
 int Run(const RunOptions& options, const CLI::App& command) {
-  const power::RunSpec spec = ResolveRunSpec(options.config, options.common, command);
-  const power::RunOutcome outcome = power::RunPipeline(spec, options.common.out);
+  const flow::RunSpec spec = ResolveRunSpec(options.config, options.common, command);
+  const flow::RunOutcome outcome = flow::RunPipeline(spec, options.common.out);
   for (const std::string& failure : outcome.failures) {
     fmt::print("FAIL: {}\n", failure);
   }

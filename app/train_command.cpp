@@ -4,8 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "powersel/common/files.hpp"
-#include "powersel/power/run.hpp"
+#include "powersel/flow/run.hpp"
 #include "powersel/qat/train.hpp"
 
 namespace powersel::app {
@@ -18,27 +17,28 @@ struct TrainOptions {
 };
 
 int Run(const TrainOptions& options, const CLI::App& command) {
-  const power::RunSpec run = ResolveRunSpec(options.config, options.common, command);
-  const qat::TrainSpec& spec = run.train;
-  EnsureOutputDirectory(options.common.out, "--out");
-  WriteFileAtomically(options.common.out / "config.yaml", power::DumpRunSpec(run));
-  const qat::TrainResult result = qat::Train(spec, options.common.out);
+  const flow::RunSpec run = ResolveRunSpec(options.config, options.common, command);
+  const flow::TrainStep step = flow::TrainAndCheck(run, options.common.out);
+  const qat::TrainResult& result = step.training;
   if (!result.complete) {
     fmt::print("train: stopped after {} epochs (max_epochs_this_run); run again to resume\n",
                result.epochs.size());
     return 0;
   }
-  WriteJsonAtomically(options.common.out / "train.json", qat::ToJson(result));
   fmt::print(
       "train {} on {}{}: float {:.2f}%, QAT int8 {:.2f}%, integer engine {:.2f}% "
-      "({} test images, {:.0f} s)\n",
+      "({} test images, {} top-1 disagreements, {:.0f} s)\n",
       result.model, result.dataset, result.resumed ? " (resumed)" : "", 100 * result.float_top1,
-      100 * result.qat_top1, 100 * result.int_top1, result.test_images, result.seconds);
-  fmt::print("  {} test images through the 16x16 RTL array: {} mismatches\n",
-             result.rtl_check_images, result.rtl_check_mismatches);
+      100 * result.qat_top1, 100 * result.int_top1, result.test_images, result.int_disagreements,
+      result.seconds);
+  if (step.rtl_check) {
+    fmt::print("  {} test images through the {}x{} RTL array: {} mismatches\n",
+               step.rtl_check->images, step.rtl_check->array.rows, step.rtl_check->array.cols,
+               step.rtl_check->mismatches);
+  }
   fmt::print("  wrote {} and {}\n", (options.common.out / "train.json").string(),
              result.network.string());
-  return result.rtl_check_mismatches == 0 ? 0 : 1;
+  return step.passed() ? 0 : 1;
 }
 
 }  // namespace

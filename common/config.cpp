@@ -58,7 +58,11 @@ std::string ConfigNode::FieldPath(std::string_view key) const {
 
 void ConfigNode::ExpectOnly(std::initializer_list<std::string_view> allowed) const {
   for (const auto& entry : *node_) {
-    const std::string key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) {
+      throw InputError(*file_, path_.empty() ? std::string("(top level)") : path_,
+                       "a key must be a plain name, not a mapping or a list");
+    }
+    const std::string key = entry.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       throw InputError(*file_, FieldPath(key),
                        fmt::format("unknown key (expected one of: {})", fmt::join(allowed, ", ")));

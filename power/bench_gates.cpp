@@ -6,6 +6,7 @@
 #include "powersel/power/gate_pe.hpp"
 #include "powersel/power/synth.hpp"
 #include "powersel/tb/array_shape.hpp"
+#include "powersel/tb/bench.hpp"
 #include "powersel/tb/regression.hpp"
 
 namespace powersel::power {
@@ -45,7 +46,7 @@ double TimeVerilatedPe(std::unique_ptr<tb::PeModel> model,
 GateBenchResult RunGateBenchmark(std::uint64_t pe_cycles, std::uint64_t seed) {
   GateBenchResult result;
   result.pe_cycles = pe_cycles;
-  const Library library = ReadLiberty(kOsu018Liberty);
+  const Library library = ReadLiberty(kDefaultLiberty);
   const GateNetlist netlist =
       ReadGateNetlist(DefaultMappedDesign().netlist_json, "ws_pe_gates", library);
 

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "powersel/common/files.hpp"
+#include "powersel/common/gnuplot.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/power/characterize.hpp"
-#include "powersel/power/plot.hpp"
 #include "powersel/power/synth.hpp"
 
 namespace powersel::power {
@@ -103,21 +103,19 @@ void WriteCharacterization(const std::filesystem::path& dir, const CharacterizeR
 
   // Columns of the wide CSV: weight, uniform, conv, hd0..hdN, sign flip, same sign.
   const std::size_t classes = result.stimuli.size();
-  const std::filesystem::path staging = dir / "mac_energy.png.tmp.png";
-  const std::string data = (dir / "mac_energy_by_weight.csv").string();
-  const std::string script = fmt::format(
-      "set terminal pngcairo size 900,560\nset output '{}'\nset datafile separator ','\n"
-      "set title 'Gate-level MAC energy per PE cycle'\nset xlabel 'weight'\n"
-      "set ylabel 'energy per cycle (fJ)'\nset key outside right\nset grid\n"
-      "plot '{}' using 1:2 skip 1 with lines title 'uniform activations', "
-      "'' using 1:3 skip 1 with lines title 'Fashion-MNIST conv', "
-      "'' using 1:4 skip 1 with lines title 'psum MSB distance 0', "
-      "'' using 1:{} skip 1 with lines title 'psum MSB distance max', "
-      "'' using 1:{} skip 1 with lines title 'psum sign flips'\n",
-      staging.string(), data, classes - 1, classes);
-  if (RunGnuplot(script)) {
-    std::filesystem::rename(staging, dir / "mac_energy.png");
-  }
+  const std::string data = GnuplotQuoted(dir / "mac_energy_by_weight.csv");
+  PlotPng(dir / "mac_energy.png", [&](const std::string& output) {
+    return fmt::format(
+        "set terminal pngcairo size 900,560\nset output {}\nset datafile separator ','\n"
+        "set title 'Gate-level MAC energy per PE cycle'\nset xlabel 'weight'\n"
+        "set ylabel 'energy per cycle (fJ)'\nset key outside right\nset grid\n"
+        "plot {} using 1:2 skip 1 with lines title 'uniform activations', "
+        "'' using 1:3 skip 1 with lines title 'Fashion-MNIST conv', "
+        "'' using 1:4 skip 1 with lines title 'psum MSB distance 0', "
+        "'' using 1:{} skip 1 with lines title 'psum MSB distance max', "
+        "'' using 1:{} skip 1 with lines title 'psum sign flips'\n",
+        output, data, classes - 1, classes);
+  });
 }
 
 CharacterizeResult CharacterizeLibrary(const CharacterizeSpec& spec,
@@ -126,10 +124,11 @@ CharacterizeResult CharacterizeLibrary(const CharacterizeSpec& spec,
   // The array size of the netlist mapped at build time: Yosys' PE netlist depends slightly on
   // the design around it, so the same size gives the same PE everywhere.
   constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};
+  // Inputs first: a malformed library fails here, with its line, before anything is written.
+  ReadLiberty(spec.liberty);
+  const auto images = ReadIdxImages(kFashionMnistTestImages, kConvImages);
   EnsureOutputDirectory(dir, "--out");
-  ReadLiberty(spec.liberty);  // a malformed library fails here, with its line
   const MappedDesign design = MapArrayToLibrary(spec.liberty, kMappedArray, dir / "synth");
-  const auto images = ReadIdxImages(kFashionMnistDir / "t10k-images-idx3-ubyte.gz", kConvImages);
   CharacterizeResult result = Characterize(spec, design.netlist_json, images);
   WriteCharacterization(dir, result);
   return result;

@@ -12,33 +12,26 @@ namespace powersel::power::detail {
 
 namespace {
 
-constexpr int kPsumMask = (1 << tb::kPsumBits) - 1;
 // Partial sums of the uniform class: the sum of this many products, as in a PE half-way down
 // a 64-row column.
 constexpr int kUniformDepth = 32;
-constexpr double kWeightSigma = 40.0;  // bell-shaped int8 weights like trained layers
 // Magnitudes of the sign-flip and same-sign classes: small, so that a sign change flips the
 // whole sign-extension region above them.
 constexpr int kSmallPsum = 1 << 10;
 
-std::int32_t ToPsum(std::int64_t value) {
-  const std::uint32_t bits = static_cast<std::uint32_t>(value) & kPsumMask;
-  constexpr std::uint32_t kSign = 1U << (tb::kPsumBits - 1);
-  return static_cast<std::int32_t>(bits ^ kSign) - static_cast<std::int32_t>(kSign);
-}
-
 std::vector<tb::PeInputs> Uniform(int cycles, std::mt19937_64& rng) {
   std::uniform_int_distribution<int> activation(0, 255);
-  std::normal_distribution<double> weight(0.0, kWeightSigma);
+  tb::BellWeights weight;
   std::vector<tb::PeInputs> stream(static_cast<std::size_t>(cycles));
   for (tb::PeInputs& in : stream) {
     std::int64_t psum = 0;
     for (int k = 0; k < kUniformDepth; ++k) {
-      psum += std::clamp(std::lround(weight(rng)), -128L, 127L) * activation(rng);
+      const std::int64_t w = weight(rng);  // drawn before its activation, in this order
+      psum += w * activation(rng);
     }
     in.act = static_cast<std::uint8_t>(activation(rng));
     in.act_valid = true;
-    in.psum = ToPsum(psum);
+    in.psum = tb::WrapPsum(psum);
   }
   return stream;
 }
@@ -60,7 +53,7 @@ std::vector<tb::PeInputs> Convolution(int cycles, std::uint64_t seed, std::mt199
       tb::PeInputs in;
       in.act = gemm.activations(m, k);
       in.act_valid = true;
-      in.psum = ToPsum(psum);
+      in.psum = tb::WrapPsum(psum);
       stream.push_back(in);
     }
   }
@@ -85,7 +78,7 @@ std::vector<tb::PeInputs> MsbDistance(int cycles, int distance, int msb_bits,
     }
     in.act = static_cast<std::uint8_t>(activation(rng));
     in.act_valid = true;
-    in.psum = ToPsum((static_cast<std::int64_t>(top) << low_bits) | low(rng));
+    in.psum = tb::WrapPsum((static_cast<std::int64_t>(top) << low_bits) | low(rng));
   }
   return stream;
 }

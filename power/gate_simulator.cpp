@@ -1,3 +1,5 @@
+#include "powersel/power/gate_simulator.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 
 #include "boolean_function.hpp"
 #include "powersel/common/errors.hpp"
-#include "powersel/power/netlist.hpp"
 
 namespace powersel::power {
 

@@ -11,6 +11,8 @@
 
 namespace powersel::power {
 
+const std::filesystem::path kDefaultLiberty = POWERSEL_DEFAULT_LIBERTY;
+
 namespace {
 
 using detail::LibertyAttribute;

@@ -89,6 +89,16 @@ std::string DatasetName(DatasetKind kind) {
   return "unknown";
 }
 
+std::optional<DatasetKind> FindDataset(const std::string& name) {
+  for (const DatasetKind kind :
+       {DatasetKind::kFashionMnist, DatasetKind::kMnist, DatasetKind::kCifar10}) {
+    if (DatasetName(kind) == name) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
 std::filesystem::path DefaultDatasetDir(DatasetKind kind) {
   switch (kind) {
     case DatasetKind::kFashionMnist:

@@ -1,15 +1,12 @@
 #include "powersel/qat/integer_engine.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 
 #include "powersel/common/files.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/common/parallel.hpp"
-#include "powersel/tb/harness.hpp"
 #include "powersel/tb/reference.hpp"
-#include "powersel/tb/tiling.hpp"
 
 namespace powersel::qat {
 
@@ -151,42 +148,21 @@ Inference IntegerEngine::Run(std::span<const std::uint8_t> image, const GemmBack
   return inference;
 }
 
-double IntegerEngine::Accuracy(const ImageDataset& dataset, int threads, std::size_t limit) const {
+std::vector<int> IntegerEngine::Predict(const ImageDataset& dataset, int threads,
+                                        std::size_t limit) const {
   const std::size_t count = limit == 0 ? dataset.size() : std::min(limit, dataset.size());
-  std::atomic<std::size_t> correct{0};
-  ParallelFor(count, threads, [&](std::size_t i) {
-    if (Run(dataset.Image(i)).predicted == dataset.labels[i]) {
-      ++correct;
-    }
-  });
-  return count == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(count);
+  std::vector<int> predicted(count);
+  ParallelFor(count, threads, [&](std::size_t i) { predicted[i] = Run(dataset.Image(i)).predicted; });
+  return predicted;
 }
 
-RtlCheck CheckAgainstRtl(const IntegerEngine& engine, const ImageDataset& dataset,
-                         std::size_t images, tb::ArrayShape array) {
-  tb::Harness harness({.shape = array});
-  const GemmBackend rtl = [&](const Matrix<std::uint8_t>& activations,
-                              const Matrix<std::int8_t>& weights) {
-    return tb::RunTiledGemm(harness, activations, weights);
-  };
-  RtlCheck check{std::min(images, dataset.size()), array, 0, 0};
-  for (std::size_t image = 0; image < check.images; ++image) {
-    std::vector<Matrix<std::uint8_t>> software_inputs;
-    std::vector<Matrix<std::uint8_t>> rtl_inputs;
-    const Inference software = engine.Run(
-        dataset.Image(image),
-        [&](std::size_t, const Matrix<std::uint8_t>& a) { software_inputs.push_back(a); });
-    const Inference on_rtl =
-        engine.Run(dataset.Image(image), rtl,
-                   [&](std::size_t, const Matrix<std::uint8_t>& a) { rtl_inputs.push_back(a); });
-    // Layer l's input is layer l-1's output; the logits close the chain.
-    for (std::size_t layer = 0; layer < software_inputs.size(); ++layer) {
-      ++check.gemm_layers;
-      check.mismatches += software_inputs[layer] == rtl_inputs[layer] ? 0 : 1;
-    }
-    check.mismatches += software.logits == on_rtl.logits ? 0 : 1;
+double Top1(const std::vector<int>& predicted, const ImageDataset& dataset) {
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < predicted.size(); ++i) {
+    correct += predicted[i] == dataset.labels[i] ? 1 : 0;
   }
-  return check;
+  return predicted.empty() ? 0.0
+                           : static_cast<double>(correct) / static_cast<double>(predicted.size());
 }
 
 void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset,

@@ -36,10 +36,8 @@ nlohmann::json ToJson(const TrainResult& result) {
           {"epochs", epochs},
           {"resumed", result.resumed},
           {"network", result.network.filename().string()},
-          {"rtl_check",
-           {{"images", result.rtl_check_images},
-            {"array", "16x16"},
-            {"mismatches", result.rtl_check_mismatches}}},
+          {"int_disagreements", result.int_disagreements},
+          {"complete", result.complete},
           {"seconds", result.seconds}};
 }
 

@@ -20,11 +20,8 @@ ModelKind ParseModel(const ConfigNode& section, ModelKind fallback) {
 
 DatasetKind ParseDataset(const ConfigNode& section, DatasetKind fallback) {
   const std::string name = section.String("dataset", DatasetName(fallback));
-  for (const DatasetKind kind :
-       {DatasetKind::kFashionMnist, DatasetKind::kMnist, DatasetKind::kCifar10}) {
-    if (name == DatasetName(kind)) {
-      return kind;
-    }
+  if (const std::optional<DatasetKind> kind = FindDataset(name)) {
+    return *kind;
   }
   throw InputError(section.file(), section.FieldPath("dataset"),
                    "expected fashion-mnist, mnist or cifar10, got '" + name + "'");

@@ -20,26 +20,33 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kEvaluationBatch = 1000;
-// A few test images go through the Verilated array too (16x16: big enough to tile real
-// layers, small enough to be quick).
-constexpr std::size_t kRtlCheckImages = 4;
-constexpr tb::ArrayShape kRtlCheckArray{16, 16};
 
 double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double Evaluate(detail::QuantNet& model, const detail::ImageTensorDataset& data) {
+// The predicted class of every image of `data`.
+std::vector<int> Predict(detail::QuantNet& model, const detail::ImageTensorDataset& data) {
   torch::NoGradGuard no_grad;
   model->eval();
   const torch::Tensor images = data.images();
-  std::int64_t correct = 0;
+  std::vector<int> predicted;
+  predicted.reserve(static_cast<std::size_t>(images.size(0)));
   for (std::int64_t first = 0; first < images.size(0); first += kEvaluationBatch) {
     const std::int64_t last = std::min<std::int64_t>(first + kEvaluationBatch, images.size(0));
-    const torch::Tensor predicted = model->forward(images.slice(0, first, last)).argmax(1);
-    correct += predicted.eq(data.labels().slice(0, first, last)).sum().item<std::int64_t>();
+    const torch::Tensor batch =
+        model->forward(images.slice(0, first, last)).argmax(1).to(torch::kInt64);
+    const auto classes = batch.accessor<std::int64_t, 1>();
+    for (std::int64_t i = 0; i < classes.size(0); ++i) {
+      predicted.push_back(static_cast<int>(classes[i]));
+    }
   }
-  return static_cast<double>(correct) / static_cast<double>(images.size(0));
+  return predicted;
+}
+
+double Evaluate(detail::QuantNet& model, const detail::ImageTensorDataset& data,
+                const ImageDataset& labelled) {
+  return Top1(Predict(model, data), labelled);
 }
 
 // What an interrupted run has finished: read from and written to checkpoint/state.json
@@ -160,10 +167,14 @@ EpochRecord TrainEpoch(detail::QuantNet& model, torch::optim::Optimizer& optimiz
 }  // namespace
 
 TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
+  return Train(spec, LoadDataset(spec.data), out);
+}
+
+TrainResult Train(const TrainSpec& spec, const DatasetSplits& splits,
+                  const std::filesystem::path& out) {
   const auto start = Clock::now();
   torch::set_num_threads(spec.threads);
   torch::manual_seed(spec.seed);
-  const DatasetSplits splits = LoadDataset(spec.data);
   const int classes = 10;
   const int side = splits.train.height;
   detail::QuantNet model(MakeArchitecture(spec.model, splits.train.channels, side, classes),
@@ -201,7 +212,7 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
     SetLearningRate(*optimizer, spec.learning_rate *
                                     std::pow(spec.lr_decay, (epoch - 1) / spec.lr_decay_every));
     EpochRecord record = TrainEpoch(model, *optimizer, train, spec, "float", epoch, ++global_epoch);
-    record.validation_top1 = Evaluate(model, validation);
+    record.validation_top1 = Evaluate(model, validation, splits.validation);
     checkpoint.epochs.push_back(record);
     checkpoint.Save(model, *optimizer);
   }
@@ -211,7 +222,7 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
     return result;  // stopped early; a later call resumes
   }
   if (checkpoint.float_top1 < 0) {
-    checkpoint.float_top1 = Evaluate(model, test);
+    checkpoint.float_top1 = Evaluate(model, test, splits.test);
     checkpoint.Save(model, *optimizer);
   }
 
@@ -224,7 +235,7 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
   for (int epoch = qat_done + 1; epoch <= spec.qat_epochs && !out_of_epochs(); ++epoch) {
     --epochs_left;
     EpochRecord record = TrainEpoch(model, *optimizer, train, spec, "qat", epoch, ++global_epoch);
-    record.validation_top1 = Evaluate(model, validation);
+    record.validation_top1 = Evaluate(model, validation, splits.validation);
     checkpoint.epochs.push_back(record);
     checkpoint.Save(model, *optimizer);
   }
@@ -236,17 +247,18 @@ TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out) {
   }
   result.complete = true;
   result.float_top1 = checkpoint.float_top1;
-  result.qat_top1 = Evaluate(model, test);
+  const std::vector<int> fake_quantised = Predict(model, test);
+  result.qat_top1 = Top1(fake_quantised, splits.test);
 
   result.network = out / "network.qnet.json";
   const QuantizedNetwork network =
       detail::ExportNetwork(model, splits.train.channels, side, classes, result.dataset);
   WriteQuantizedNetwork(result.network, network);
-  const IntegerEngine engine(network);
-  result.int_top1 = engine.Accuracy(splits.test, spec.threads);
-  const RtlCheck rtl = CheckAgainstRtl(engine, splits.test, kRtlCheckImages, kRtlCheckArray);
-  result.rtl_check_images = rtl.images;
-  result.rtl_check_mismatches = rtl.mismatches;
+  const std::vector<int> integer = IntegerEngine(network).Predict(splits.test, spec.threads);
+  result.int_top1 = Top1(integer, splits.test);
+  for (std::size_t i = 0; i < integer.size(); ++i) {
+    result.int_disagreements += integer[i] != fake_quantised[i] ? 1 : 0;
+  }
   result.seconds = Seconds(start);
   return result;
 }

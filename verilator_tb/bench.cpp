@@ -2,7 +2,8 @@
 #include <chrono>
 #include <random>
 
-#include "powersel/tb/regression.hpp"
+#include "powersel/tb/bench.hpp"
+#include "powersel/tb/harness.hpp"
 
 namespace powersel::tb {
 

@@ -24,27 +24,55 @@ std::string ShapeList(const std::vector<ArrayShape>& shapes) {
   return list;
 }
 
+bool Contains(const std::vector<ArrayShape>& shapes, ArrayShape shape) {
+  return std::find(shapes.begin(), shapes.end(), shape) != shapes.end();
+}
+
+void ThrowNoModel(const HarnessOptions& options) {
+  throw InputError("", "--rows/--cols",
+                   fmt::format("no {}{}x{} array model in this build (built: {}; rebuild with "
+                               "-DPOWERSEL_ARRAY_SIZES to add one)",
+                               options.coverage_model ? "coverage " : "", options.shape.rows,
+                               options.shape.cols, ShapeList(AvailableShapes())));
+}
+
 std::unique_ptr<detail::ArrayModel> MakeModelOrThrow(const HarnessOptions& options) {
+  CheckHarnessOptions(options);
   const auto variant =
       options.coverage_model ? detail::ModelVariant::kCoverage : detail::ModelVariant::kPlain;
   auto model = detail::MakeArrayModel(options.shape, variant, !options.trace_file.empty());
   if (!model) {
-    throw InputError("", "--rows/--cols",
-                     fmt::format("no {}{}x{} array model in this build (built: {}; rebuild with "
-                                 "-DPOWERSEL_ARRAY_SIZES to add one)",
-                                 options.coverage_model ? "coverage " : "", options.shape.rows,
-                                 options.shape.cols, ShapeList(AvailableShapes())));
-  }
-  if (!options.trace_file.empty() && !model->CanTrace()) {
-    throw InputError(
-        "", "--trace",
-        fmt::format("the {}x{} model has no tracing compiled in (traceable: {})",
-                    options.shape.rows, options.shape.cols, ShapeList(TraceableShapes())));
+    ThrowNoModel(options);
   }
   return model;
 }
 
 }  // namespace
+
+void CheckHarnessOptions(const HarnessOptions& options) {
+  if (options.shape.rows < 1 || options.shape.cols < 1) {
+    throw InputError("", "--rows/--cols",
+                     fmt::format("an array of {}x{} PEs: both sizes must be at least 1",
+                                 options.shape.rows, options.shape.cols));
+  }
+  if (!options.coverage_model && !Contains(AvailableShapes(), options.shape)) {
+    ThrowNoModel(options);
+  }
+  if (options.trace_file.empty()) {
+    return;
+  }
+  if (!Contains(TraceableShapes(), options.shape)) {
+    throw InputError(
+        "", "--trace",
+        fmt::format("the {}x{} model has no tracing compiled in (traceable: {})",
+                    options.shape.rows, options.shape.cols, ShapeList(TraceableShapes())));
+  }
+  const std::filesystem::path folder = options.trace_file.parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder)) {
+    throw InputError(options.trace_file.string(), "--trace",
+                     "its folder does not exist (the waveform would not be written)");
+  }
+}
 
 Harness::Harness(const HarnessOptions& options)
     : shape_(options.shape), model_(MakeModelOrThrow(options)) {

@@ -12,12 +12,6 @@ namespace powersel::tb {
 
 namespace {
 
-std::int32_t SignExtendPsum(std::uint32_t raw) {
-  constexpr std::uint32_t kSign = 1U << (kPsumBits - 1);
-  constexpr std::uint32_t kMask = (1U << kPsumBits) - 1;
-  return static_cast<std::int32_t>(((raw & kMask) ^ kSign)) - static_cast<std::int32_t>(kSign);
-}
-
 // One public variable of the gate-level model, watched bit by bit.
 struct WatchedNet {
   std::string name;
@@ -67,7 +61,7 @@ class VerilatedPe final : public PeModel {
     model_->clk_i = 0;
     model_->eval();
     return {static_cast<std::uint8_t>(model_->act_o), model_->act_valid_o != 0,
-            SignExtendPsum(model_->psum_o), static_cast<std::int8_t>(model_->weight_o)};
+            WrapPsum(model_->psum_o), static_cast<std::int8_t>(model_->weight_o)};
   }
 
   std::vector<NetToggles> Toggles() const override {

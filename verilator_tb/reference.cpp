@@ -4,14 +4,6 @@
 
 namespace powersel::tb {
 
-std::int32_t WrapPsum(std::int64_t value) {
-  constexpr std::uint64_t kMask = (std::uint64_t{1} << kPsumBits) - 1;
-  constexpr std::uint64_t kSign = std::uint64_t{1} << (kPsumBits - 1);
-  const std::uint64_t bits = static_cast<std::uint64_t>(value) & kMask;
-  return static_cast<std::int32_t>(static_cast<std::int64_t>(bits ^ kSign) -
-                                   static_cast<std::int64_t>(kSign));
-}
-
 Matrix<std::int32_t> ReferenceTile(const Matrix<std::uint8_t>& activations,
                                    const Matrix<std::int8_t>& weights,
                                    std::span<const std::int32_t> psum_top) {

@@ -31,8 +31,6 @@ constexpr int kTileKinds = 6;
 constexpr ConvShape kConv1{1, 28, 28, 8, 3, 1, 0};
 constexpr ConvShape kConv2{8, 26, 26, 16, 3, 1, 0};
 constexpr int kConv1OutputShift = 7;
-// Weight spread of the regression CNN: a bell shape like trained int8 weights.
-constexpr double kConvWeightSigma = 40.0;
 
 struct Tile {
   Matrix<std::uint8_t> activations;
@@ -130,10 +128,10 @@ class TileGenerator {
 };
 
 std::vector<std::int8_t> ConvWeights(const ConvShape& shape, std::mt19937_64& rng) {
-  std::normal_distribution<double> bell(0.0, kConvWeightSigma);
+  BellWeights bell;
   std::vector<std::int8_t> weights(static_cast<std::size_t>(shape.out_channels) * shape.GemmK());
   for (auto& w : weights) {
-    w = static_cast<std::int8_t>(std::clamp(std::lround(bell(rng)), -128L, 127L));
+    w = bell(rng);
   }
   return weights;
 }
@@ -329,9 +327,22 @@ ConvGemm RegressionSecondLayer(const Matrix<std::uint8_t>& image, std::uint64_t 
   return {Im2Col(hidden, kConv2), ConvWeightsAsGemm(conv2, kConv2)};
 }
 
+void CheckRegressionImages(const std::vector<Matrix<std::uint8_t>>& images) {
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    if (images[i].rows() != kConv1.in_height || images[i].cols() != kConv1.in_width) {
+      throw InputError("", "--images",
+                       fmt::format("image {} is {}x{}; the regression's convolution takes {}x{}",
+                                   i, images[i].rows(), images[i].cols(), kConv1.in_height,
+                                   kConv1.in_width));
+    }
+  }
+}
+
 RegressionResult RunRegression(const RegressionSpec& spec,
                                const std::vector<Matrix<std::uint8_t>>& images) {
   const auto start = Clock::now();
+  CheckHarnessOptions({.shape = spec.shape, .trace_file = spec.trace_file});
+  CheckRegressionImages(images);
   const int images_needed = ConvImagesFor(spec.conv_tiles, spec.shape);
   if (static_cast<int>(images.size()) < images_needed) {
     throw InputError("", "--conv-tiles",

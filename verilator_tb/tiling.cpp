@@ -1,10 +1,19 @@
 #include "powersel/tb/tiling.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
+
+#include "powersel/common/errors.hpp"
 
 namespace powersel::tb {
 
 std::vector<TileCoord> PlanTiles(int k_total, int n_total, ArrayShape shape) {
+  // A zero step would never end; sizes come from the user, so this is bad input.
+  if (shape.rows < 1 || shape.cols < 1) {
+    throw InputError("", "--rows/--cols",
+                     fmt::format("cannot tile onto a {}x{} array", shape.rows, shape.cols));
+  }
   std::vector<TileCoord> tiles;
   for (int n = 0; n < n_total; n += shape.cols) {
     for (int k = 0; k < k_total; k += shape.rows) {

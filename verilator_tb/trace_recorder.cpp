@@ -81,14 +81,12 @@ TraceRecorder::TraceRecorder(ArrayModel& model) : shape_(model.shape()) {
 }
 
 void TraceRecorder::AfterEdge() {
-  constexpr std::uint32_t kSign = 1U << (kPsumBits - 1);
   for (const PeSources& sources : sources_) {
     PeInputs inputs;
     inputs.act = *sources.act;
     inputs.act_valid = *sources.act_valid != 0;
     if (sources.psum != nullptr) {
-      inputs.psum =
-          static_cast<std::int32_t>((*sources.psum ^ kSign)) - static_cast<std::int32_t>(kSign);
+      inputs.psum = WrapPsum(*sources.psum);
     }
     inputs.weight = static_cast<std::int8_t>(*sources.weight);
     inputs.shift = *shift_ != 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "array_model.hpp"
+#include "powersel/common/errors.hpp"
 
 namespace powersel::tb::detail {
 
@@ -171,6 +172,9 @@ class VerilatedArray final : public ArrayModel {
       constexpr int kTraceDepth = 99;
       model_->trace(trace_.get(), kTraceDepth);
       trace_->open(path.c_str());
+      if (!trace_->isOpen()) {
+        throw InputError(path.string(), "--trace", "cannot open the waveform file for writing");
+      }
     }
 #else
     (void)path;

@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
-# Runs a command and passes if it exits with the expected status and, for bad input (2),
-# says so in a single line on stderr.
+# expect_exit.sh STATUS [--no-output DIR] [--mentions TEXT] [--] COMMAND...
+# Runs COMMAND (at most 5 minutes: a hang is a failure) and passes if it exits with STATUS
+# and, for bad input (2), says so in a single 'powersel: ' line on stderr.
+#   --no-output DIR  DIR is removed first and must not exist afterwards (refused before
+#                    anything was created)
+#   --mentions TEXT  the error line names TEXT (the file or the flag at fault)
+#   --file-has FILE TEXT  afterwards FILE exists and contains TEXT (e.g. a report)
 set -u
 expected=$1
 shift
+absent=""
+mentions=""
+has_file=""
+has_text=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-output) absent=$2; shift 2 ;;
+    --mentions) mentions=$2; shift 2 ;;
+    --file-has) has_file=$2; has_text=$3; shift 3 ;;
+    --) shift; break ;;
+    *) break ;;
+  esac
+done
+if [ -n "$absent" ]; then
+  rm -rf "$absent"
+fi
 stderr_file=$(mktemp)
 trap 'rm -f "$stderr_file"' EXIT
-"$@" 2>"$stderr_file" >/dev/null
+timeout 300 "$@" 2>"$stderr_file" >/dev/null
 status=$?
 if [ "$status" -ne "$expected" ]; then
   echo "expected exit status $expected, got $status from: $*"
@@ -20,5 +41,18 @@ if [ "$expected" -eq 2 ]; then
     cat "$stderr_file"
     exit 1
   fi
+fi
+if [ -n "$mentions" ] && ! grep -qF -- "$mentions" "$stderr_file"; then
+  echo "expected the message to name '$mentions', got:"
+  cat "$stderr_file"
+  exit 1
+fi
+if [ -n "$absent" ] && [ -e "$absent" ]; then
+  echo "the refused command left $absent behind"
+  exit 1
+fi
+if [ -n "$has_file" ] && ! grep -qF -- "$has_text" "$has_file" 2>/dev/null; then
+  echo "expected $has_file to contain '$has_text'"
+  exit 1
 fi
 exit 0

@@ -32,7 +32,7 @@ TEST_CASE("truncated and foreign files are refused", "[common]") {
 }
 
 TEST_CASE("the Debian Fashion-MNIST test images are readable", "[common]") {
-  const auto images = ReadIdxImages(kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 3);
+  const auto images = ReadIdxImages(kFashionMnistTestImages, 3);
   REQUIRE(images.size() == 3);
   CHECK(images[0].rows() == 28);
   CHECK(images[0].cols() == 28);

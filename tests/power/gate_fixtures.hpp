@@ -9,7 +9,7 @@
 namespace powersel::power::testing {
 
 inline const Library& Osu018() {
-  static const Library library = ReadLiberty(kOsu018Liberty);
+  static const Library library = ReadLiberty(kDefaultLiberty);
   return library;
 }
 

@@ -23,7 +23,7 @@ CharacterizeResult SmallCharacterization(std::uint64_t seed) {
   spec.threads = 2;
   spec.equivalence_pe_cycles = 64 * 500;
   const auto images =
-      powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 2);
+      powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 2);
   return Characterize(spec, DefaultMappedDesign().netlist_json, images);
 }
 

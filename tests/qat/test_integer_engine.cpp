@@ -1,5 +1,5 @@
-// The integer engine: a hand-computed network, the network file's validation, the RTL
-// backend bit-exact with the software one, and activation capture.
+// The integer engine: a hand-computed network, the network file's validation and activation
+// capture. The engine on the RTL array is checked in tests/flow/test_network_check.cpp.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -10,42 +10,13 @@
 #include "powersel/common/idx.hpp"
 #include "powersel/qat/architecture.hpp"
 #include "powersel/qat/integer_engine.hpp"
-#include "powersel/tb/harness.hpp"
-#include "powersel/tb/tiling.hpp"
+#include "network_fixtures.hpp"
 
 using namespace powersel::qat;
+using powersel::qat::testing::RandomLeNet;
 using powersel::Matrix;
 namespace fs = std::filesystem;
 
-namespace {
-
-// LeNet-5 shapes with random int8 weights and scales that keep activations in range.
-QuantizedNetwork RandomLeNet(std::uint64_t seed) {
-  QuantizedNetwork network = Shapes(MakeArchitecture(ModelKind::kLeNet5, 1, 28, 10), 1, 28, 28, 10);
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> weight(0.0, 40.0);
-  float input_scale = network.input_scale;
-  for (QuantLayer& layer : network.layers) {
-    if (!layer.IsGemm()) {
-      continue;
-    }
-    layer.weights.resize(static_cast<std::size_t>(layer.out_channels) * layer.GemmK());
-    for (auto& w : layer.weights) {
-      w = static_cast<std::int8_t>(std::clamp(std::lround(weight(rng)), -127L, 127L));
-    }
-    layer.weight_scales.assign(static_cast<std::size_t>(layer.out_channels), 0.01F);
-    layer.bias.assign(static_cast<std::size_t>(layer.out_channels), 100);
-    layer.input_scale = input_scale;
-    // Output range about the accumulator spread, so that outputs use the uint8 levels.
-    layer.output_scale = input_scale * 0.01F * 40.0F *
-                         std::sqrt(static_cast<float>(layer.GemmK())) * 128.0F / 255.0F;
-    input_scale = layer.output_scale;
-  }
-  network.layers.back().relu = false;
-  return network;
-}
-
-}  // namespace
 
 TEST_CASE("a one-layer network gives hand-computed logits", "[qat]") {
   // Input 2 pixels (1 x 1 x 2 flattened), linear 2 -> 2 without ReLU:
@@ -99,37 +70,10 @@ TEST_CASE("network files round-trip and refuse corruption", "[qat]") {
   CHECK_THROWS_AS(ReadQuantizedNetwork("/nonexistent.qnet.json"), powersel::InputError);
 }
 
-TEST_CASE("the engine's GEMMs on the RTL array are bit-exact with the software engine", "[qat]") {
-  const IntegerEngine engine(RandomLeNet(7), {16, 16});
-  powersel::tb::Harness harness({.shape = {16, 16}});
-  const GemmBackend rtl = [&](const Matrix<std::uint8_t>& activations,
-                              const Matrix<std::int8_t>& weights) {
-    return powersel::tb::RunTiledGemm(harness, activations, weights);
-  };
-  const auto images =
-      powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 2);
-  for (const auto& image : images) {
-    std::vector<Matrix<std::uint8_t>> software_layers;
-    std::vector<Matrix<std::uint8_t>> rtl_layers;
-    const Inference software = engine.Run(
-        image.values(), [&](std::size_t, const auto& a) { software_layers.push_back(a); });
-    const Inference on_rtl = engine.Run(
-        image.values(), rtl, [&](std::size_t, const auto& a) { rtl_layers.push_back(a); });
-    // Every layer's input (hence every earlier layer's output) and the logits agree.
-    REQUIRE(software_layers.size() == 5);
-    CHECK(software_layers == rtl_layers);
-    CHECK(software.logits == on_rtl.logits);
-    // The network is not degenerate: its activations vary.
-    CHECK(std::set<std::uint8_t>(software_layers[2].values().begin(),
-                                 software_layers[2].values().end())
-              .size() > 10);
-  }
-}
-
 TEST_CASE("activation capture writes each GEMM layer's streams as IDX", "[qat]") {
   const IntegerEngine engine(RandomLeNet(3));
   const auto images =
-      powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 3);
+      powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 3);
   ImageDataset dataset{"fashion-mnist", 1, 28, 28, {}, {}};
   for (const auto& image : images) {
     dataset.images.insert(dataset.images.end(), image.values().begin(), image.values().end());

@@ -2,6 +2,8 @@
 // an interrupted run resumes to exactly the result of an uninterrupted one.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "powersel/common/errors.hpp"
@@ -40,35 +42,51 @@ TEST_CASE("the integer engine matches the fake-quantised network it was exported
   CHECK(result.test_images == 1000);
   // Learning happened: far above the 10 % of chance after two passes over 1,500 images.
   CHECK(result.float_top1 > 0.5);
-  // The same integers, up to a rare rounding tie: at most 1 image in 1,000 may differ.
-  CHECK(std::abs(result.qat_top1 - result.int_top1) <= 0.001);
-  // The trained network's GEMMs on the Verilated 16x16 array, bit for bit.
-  CHECK(result.rtl_check_images == 4);
-  CHECK(result.rtl_check_mismatches == 0);
+  // The same integers, up to a rare rounding tie: at most 1 image in 1,000 may be classified
+  // differently, and the accuracies can differ by no more than the disagreements allow.
+  CHECK(result.int_disagreements <= 1);
+  CHECK(std::abs(result.qat_top1 - result.int_top1) * 1000 <=
+        static_cast<double>(result.int_disagreements) + 1e-9);
   const QuantizedNetwork network = ReadQuantizedNetwork(result.network);
   CHECK(network.model == "lenet5");
   CHECK(network.layers.front().weights.size() == 6 * 25);
 }
 
+std::string FileBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 TEST_CASE("an interrupted training run resumes to the uninterrupted result", "[qat]") {
-  const TrainResult straight = Train(TinySpec(), FreshDir("powersel_train_straight"));
-  const fs::path dir = FreshDir("powersel_train_resumed");
   TrainSpec spec = TinySpec();
+  spec.qat_epochs = 2;
+  const TrainResult straight = Train(spec, FreshDir("powersel_train_straight"));
+  REQUIRE(straight.complete);
+  const fs::path dir = FreshDir("powersel_train_resumed");
+  // Stops after epoch 1 (inside the float phase), after epoch 3 (inside the QAT phase, the
+  // phase boundary crossed in between), then runs to the end.
   spec.max_epochs_this_run = 1;
   const TrainResult first = Train(spec, dir);
   CHECK_FALSE(first.complete);
   CHECK(first.epochs.size() == 1);
-  const TrainResult second = Train(spec, dir);  // the float phase's second epoch
+  spec.max_epochs_this_run = 2;
+  const TrainResult second = Train(spec, dir);
   CHECK_FALSE(second.complete);
+  REQUIRE(second.epochs.size() == 3);
+  CHECK(second.epochs.back().phase == "qat");
   spec.max_epochs_this_run = 0;
   const TrainResult last = Train(spec, dir);
   REQUIRE(last.complete);
   CHECK(last.resumed);
-  CHECK(last.epochs.size() == 3);
+  CHECK(last.epochs.size() == 4);
   CHECK(last.float_top1 == straight.float_top1);
   CHECK(last.qat_top1 == straight.qat_top1);
   CHECK(last.int_top1 == straight.int_top1);
   CHECK(last.epochs.back().loss == straight.epochs.back().loss);
+  // The exported networks are the same bytes: every weight, scale and bias.
+  const std::string exported = FileBytes(last.network);
+  CHECK_FALSE(exported.empty());
+  CHECK(exported == FileBytes(straight.network));
 }
 
 TEST_CASE("a checkpoint of another configuration is refused", "[qat]") {

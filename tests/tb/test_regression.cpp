@@ -12,7 +12,7 @@ using namespace powersel::tb;
 namespace {
 
 std::vector<Matrix<std::uint8_t>> TestImages(int count) {
-  return powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", count);
+  return powersel::ReadIdxImages(powersel::kFashionMnistTestImages, count);
 }
 
 }  // namespace

@@ -29,5 +29,8 @@ std::vector<Matrix<std::uint8_t>> ReadIdxImages(const std::filesystem::path& pat
 
 // Images and labels of Debian's dataset-fashion-mnist package.
 inline const std::filesystem::path kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+// Its 10,000 test images: the real convolution inputs of regressions and characterisation.
+inline const std::filesystem::path kFashionMnistTestImages =
+    kFashionMnistDir / "t10k-images-idx3-ubyte.gz";
 
 }  // namespace powersel

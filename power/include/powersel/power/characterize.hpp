@@ -15,7 +15,7 @@
 namespace powersel::power {
 
 struct CharacterizeSpec {
-  std::filesystem::path liberty = kOsu018Liberty;
+  std::filesystem::path liberty = kDefaultLiberty;
   std::uint64_t seed = 1;
   int threads = 1;
   int cycles = 2000;  // measured cycles per weight and stimulus

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "powersel/power/liberty.hpp"
-#include "powersel/power/netlist.hpp"
+#include "powersel/power/gate_simulator.hpp"
 
 namespace powersel::power {
 

@@ -85,8 +85,8 @@ struct Library {
 // malformed or unsupported library.
 Library ReadLiberty(const std::filesystem::path& file);
 
-// Debian's qflow-tech-osu018 library, the default.
-inline const std::filesystem::path kOsu018Liberty =
-    "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+// The library the build mapped its gate-level netlist to (CMake POWERSEL_DEFAULT_LIBERTY:
+// Debian's qflow-tech-osu018), the default wherever a liberty is chosen.
+extern const std::filesystem::path kDefaultLiberty;
 
 }  // namespace powersel::power

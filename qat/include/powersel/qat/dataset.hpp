@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,6 +49,8 @@ struct DatasetSplits {
 };
 
 std::string DatasetName(DatasetKind kind);
+// The dataset a name (as DatasetName gives it) stands for; nullopt for an unknown name.
+std::optional<DatasetKind> FindDataset(const std::string& name);
 std::filesystem::path DefaultDatasetDir(DatasetKind kind);
 
 // Reads and splits a dataset; the same seed gives the same split. Missing or malformed files

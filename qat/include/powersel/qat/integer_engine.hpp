@@ -41,8 +41,8 @@ class IntegerEngine {
   Inference Run(std::span<const std::uint8_t> image, const GemmBackend& gemm,
                 const ActivationSink& sink = {}) const;
 
-  // Top-1 accuracy on `dataset` (its first `limit` images; 0 for all).
-  double Accuracy(const ImageDataset& dataset, int threads, std::size_t limit = 0) const;
+  // The predicted class of each of the first `limit` images of `dataset` (0: all).
+  std::vector<int> Predict(const ImageDataset& dataset, int threads, std::size_t limit = 0) const;
 
   const QuantizedNetwork& network() const { return network_; }
   // The K x N weight matrix of a GEMM layer, as it is loaded into the array.
@@ -54,19 +54,11 @@ class IntegerEngine {
   std::vector<Matrix<std::int8_t>> gemm_weights_;  // per layer (empty for non-GEMM layers)
 };
 
-// Runs the first `images` images of `dataset` through the engine twice, once with its GEMMs on
-// the Verilated array of `array` size, and counts GEMM layer inputs and logits that differ.
-struct RtlCheck {
-  std::size_t images = 0;
-  tb::ArrayShape array;
-  std::uint64_t gemm_layers = 0;  // layer evaluations compared
-  std::uint64_t mismatches = 0;
-};
-RtlCheck CheckAgainstRtl(const IntegerEngine& engine, const ImageDataset& dataset,
-                         std::size_t images, tb::ArrayShape array);
-
 // For the first `images` images of `dataset`: every GEMM layer's activation matrices, as
 // they stream into the array, in `dir`/act_<layer>.idx.gz (dims: images x M x K).
+// Top-1 accuracy of `predicted` against the labels of `dataset` (a fraction).
+double Top1(const std::vector<int>& predicted, const ImageDataset& dataset);
+
 void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset,
                         std::size_t images, const std::filesystem::path& dir);
 

@@ -62,12 +62,15 @@ struct TrainResult {
   bool resumed = false;
   bool complete = false;          // false when max_epochs_this_run stopped it early
   std::filesystem::path network;  // the exported integer network
-  // The trained network's GEMMs on the Verilated array against the software engine.
-  std::size_t rtl_check_images = 0;
-  std::uint64_t rtl_check_mismatches = 0;
+  // Test images whose top-1 class differs between the integer engine and the fake-quantised
+  // network (both compute the same integers, so only a rounding tie may differ).
+  std::size_t int_disagreements = 0;
 };
 
 // Trains into `out` (checkpoint/, network.qnet.json); an interrupted run in `out` resumes.
+// `splits` is LoadDataset(spec.data), read by the caller before it creates anything.
+TrainResult Train(const TrainSpec& spec, const DatasetSplits& splits,
+                  const std::filesystem::path& out);
 TrainResult Train(const TrainSpec& spec, const std::filesystem::path& out);
 
 // train.json: model, dataset, float_top1, qat_top1, int_top1, per-epoch records, ...

@@ -42,6 +42,11 @@ struct HarnessOptions {
   bool record_trace = false;
 };
 
+// Throws the InputError the Harness would (sizes below 1, no model of that size, no tracing
+// in it, a waveform folder that does not exist) without building a model: callers check
+// before they create any output.
+void CheckHarnessOptions(const HarnessOptions& options);
+
 namespace detail {
 class ArrayModel;
 class TraceRecorder;
@@ -92,9 +97,5 @@ class Harness {
   ArrayPortValues driven_;  // what the ports are driven with now
   std::uint64_t cycles_ = 0;
 };
-
-// Toggle counts of the counted signals as Verilator's --coverage-toggle recorded them (a
-// coverage.dat written by Harness::WriteCoverage): the independent check of ToggleCounter.
-ToggleCounts ReadToggleCoverage(const std::filesystem::path& path, ArrayShape shape);
 
 }  // namespace powersel::tb

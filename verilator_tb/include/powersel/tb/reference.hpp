@@ -7,11 +7,9 @@
 #include <vector>
 
 #include "powersel/common/matrix.hpp"
+#include "powersel/tb/array_shape.hpp"  // WrapPsum
 
 namespace powersel::tb {
-
-// Two's-complement wrap to the array's 22-bit partial sum.
-std::int32_t WrapPsum(std::int64_t value);
 
 // What one array pass computes: out[m][n] = wrap22(top[n] + sum_k acts[m][k] * weights[k][n]).
 // `psum_top` is empty (zeros) or holds weights.cols() values.

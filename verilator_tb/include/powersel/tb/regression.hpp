@@ -1,9 +1,12 @@
-// The RTL regression (random and convolution tiles, bit-exact against integer references,
-// with toggle counts) and the simulation-speed benchmark.
+// The RTL regression: random and convolution tiles, bit-exact against integer references,
+// with toggle counts.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <random>
 #include <vector>
 
 #include "powersel/common/matrix.hpp"
@@ -42,8 +45,22 @@ struct RegressionResult {
 
 // Runs random tiles (uniform, partial, extreme values, full 22-bit accumulation, wrap-around,
 // sparse) and then a two-layer integer CNN over `images` (28 x 28 uint8 each) tile by tile.
+// Bad sizes, options and images are InputErrors, thrown before any simulation.
 RegressionResult RunRegression(const RegressionSpec& spec,
                                const std::vector<Matrix<std::uint8_t>>& images);
+
+// Random int8 weights with the bell shape of a trained layer's (normal, sigma 40, clamped).
+// One object per stream: the distribution keeps state between draws.
+class BellWeights {
+ public:
+  std::int8_t operator()(std::mt19937_64& rng) {
+    return static_cast<std::int8_t>(std::clamp(std::lround(bell_(rng)), -128L, 127L));
+  }
+
+ private:
+  static constexpr double kSigma = 40.0;
+  std::normal_distribution<double> bell_{0.0, kSigma};
+};
 
 // Convolution tiles come from a fixed CNN: conv 3x3 1->8, ReLU requantised to uint8 by a
 // shift, conv 3x3 8->16, with seeded int8 weights.
@@ -56,24 +73,10 @@ struct ConvGemm {
 };
 ConvGemm RegressionSecondLayer(const Matrix<std::uint8_t>& image, std::uint64_t seed);
 
+// Throws InputError unless every image is 28 x 28, the convolution's input.
+void CheckRegressionImages(const std::vector<Matrix<std::uint8_t>>& images);
+
 // Images the regression needs for `conv_tiles` convolution tiles.
 int ConvImagesFor(int conv_tiles, ArrayShape shape);
-
-struct BenchSpec {
-  std::vector<ArrayShape> shapes;
-  std::uint64_t cycles_per_run = 20000;
-  int repetitions = 3;  // plain and counting runs alternate; medians are reported
-  std::uint64_t seed = 1;
-};
-
-struct BenchResult {
-  ArrayShape shape;
-  std::uint64_t cycles = 0;
-  double plain_macs_per_s = 0;     // PE-cycles per second, each PE doing one MAC a cycle
-  double counting_macs_per_s = 0;  // the same with the toggle counter sampling every cycle
-  double slowdown() const { return plain_macs_per_s / counting_macs_per_s; }
-};
-
-std::vector<BenchResult> RunBenchmark(const BenchSpec& spec);
 
 }  // namespace powersel::tb

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "powersel/tb/bench.hpp"
 #include "powersel/tb/regression.hpp"
 #include "powersel/tb/toggles.hpp"
 

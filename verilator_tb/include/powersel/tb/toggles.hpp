@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -79,5 +80,9 @@ class ToggleCounter {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Toggle counts of the counted signals as Verilator's --coverage-toggle recorded them (a
+// coverage.dat written by Harness::WriteCoverage): the independent check of ToggleCounter.
+ToggleCounts ReadToggleCoverage(const std::filesystem::path& path, ArrayShape shape);
 
 }  // namespace powersel::tb

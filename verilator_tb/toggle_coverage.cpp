@@ -1,3 +1,4 @@
+// ReadToggleCoverage: the toggle counts Verilator's --coverage-toggle wrote to coverage.dat.
 #include <fmt/core.h>
 
 #include <fstream>
@@ -5,7 +6,7 @@
 #include <regex>
 
 #include "powersel/common/errors.hpp"
-#include "powersel/tb/harness.hpp"
+#include "powersel/tb/toggles.hpp"
 #include "signal_map.hpp"
 
 namespace powersel::tb {

@@ -1,8 +1,8 @@
-#include "powersel/power/report.hpp"
+#include "powersel/flow/report.hpp"
 
 #include <fmt/format.h>
 
-namespace powersel::power {
+namespace powersel::flow {
 
 namespace {
 
@@ -116,4 +116,4 @@ std::string Report::Html() const {
   return out + "</body></html>\n";
 }
 
-}  // namespace powersel::power
+}  // namespace powersel::flow

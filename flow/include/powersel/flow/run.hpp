@@ -3,14 +3,16 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "powersel/flow/network_check.hpp"
 #include "powersel/power/liberty.hpp"
 #include "powersel/qat/train.hpp"
 #include "powersel/tb/array_shape.hpp"
 
-namespace powersel::power {
+namespace powersel::flow {
 
 struct RtlRegressStep {
   int random_tiles = 1000;
@@ -20,8 +22,14 @@ struct RtlRegressStep {
 };
 
 struct CharacterizeStep {
-  std::filesystem::path liberty = kOsu018Liberty;
+  std::filesystem::path liberty = power::kDefaultLiberty;
   int cycles = 2000;
+};
+
+// The trained network's GEMMs on the Verilated array (the run's array size) against the
+// software engine, for the first `images` test images; 0 turns the check off.
+struct RtlCheckStep {
+  int images = 4;
 };
 
 struct RunSpec {
@@ -31,6 +39,7 @@ struct RunSpec {
   RtlRegressStep rtl_regress;
   CharacterizeStep characterize;
   qat::TrainSpec train;
+  RtlCheckStep rtl_check;
 };
 
 // The embedded default, used when no configuration file is given.
@@ -48,7 +57,19 @@ struct RunOutcome {
   std::vector<std::string> failures;
 };
 
-// Runs every step, writing into `out`; the configuration is stored there first.
+// Runs every step, writing into `out`; the configuration is stored there first. Every input
+// (array sizes, liberty, images, dataset) is read before anything is written.
 RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out);
 
-}  // namespace powersel::power
+struct TrainStep {
+  qat::TrainResult training;
+  std::optional<NetworkRtlCheck> rtl_check;  // when the configuration asks for it
+
+  bool passed() const { return training.complete && (!rtl_check || rtl_check->passed()); }
+};
+
+// Trains the configured network into `out` (resuming an interrupted run there), checks it on
+// the RTL when the configuration asks, and writes train.json once training is complete.
+TrainStep TrainAndCheck(const RunSpec& spec, const std::filesystem::path& out);
+
+}  // namespace powersel::flow

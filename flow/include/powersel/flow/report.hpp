@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-namespace powersel::power {
+namespace powersel::flow {
 
 class Report {
  public:
@@ -42,4 +42,4 @@ class Report {
   std::vector<Block> blocks_;
 };
 
-}  // namespace powersel::power
+}  // namespace powersel::flow

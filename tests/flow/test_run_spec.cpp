@@ -4,9 +4,9 @@
 #include <fstream>
 
 #include "powersel/common/errors.hpp"
-#include "powersel/power/run.hpp"
+#include "powersel/flow/run.hpp"
 
-using namespace powersel::power;
+using namespace powersel::flow;
 
 namespace {
 
@@ -18,7 +18,7 @@ std::filesystem::path WriteConfig(const std::string& name, const std::string& te
 
 }  // namespace
 
-TEST_CASE("a configuration overrides only what it names", "[power]") {
+TEST_CASE("a configuration overrides only what it names", "[flow]") {
   const auto path = WriteConfig("powersel_cfg_ok.yaml",
                                 "seed: 7\narray: {rows: 8}\nrtl_regress:\n  conv_tiles: 3\n");
   const RunSpec spec = LoadRunSpec(path);
@@ -29,7 +29,7 @@ TEST_CASE("a configuration overrides only what it names", "[power]") {
   CHECK(spec.rtl_regress.random_tiles == DefaultRunSpec().rtl_regress.random_tiles);
 }
 
-TEST_CASE("the stored configuration reads back to the same spec", "[power]") {
+TEST_CASE("the stored configuration reads back to the same spec", "[flow]") {
   RunSpec spec = DefaultRunSpec();
   spec.seed = 42;
   spec.rtl_regress.extra_sizes = {4, 16};
@@ -39,7 +39,7 @@ TEST_CASE("the stored configuration reads back to the same spec", "[power]") {
   CHECK(DumpRunSpec(again) == DumpRunSpec(spec));
 }
 
-TEST_CASE("bad configurations name the file and the field", "[power]") {
+TEST_CASE("bad configurations name the file and the field", "[flow]") {
   using Catch::Contains;
   const auto unknown = WriteConfig("powersel_cfg_unknown.yaml", "rtl_regress:\n  tiles: 3\n");
   CHECK_THROWS_WITH(LoadRunSpec(unknown), Contains("rtl_regress.tiles: unknown key"));
@@ -54,7 +54,7 @@ TEST_CASE("bad configurations name the file and the field", "[power]") {
   CHECK_THROWS_WITH(LoadRunSpec("/nonexistent/run.yaml"), Contains("cannot open"));
 }
 
-TEST_CASE("a small run writes its config, the contract JSON and both reports", "[power]") {
+TEST_CASE("a small run writes its config, the contract JSON and both reports", "[flow]") {
   RunSpec spec = DefaultRunSpec();
   spec.array = {4, 4};
   spec.rtl_regress = {6, 4, {8}};

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace powersel::power {
+#include "powersel/common/gnuplot.hpp"
+
+namespace powersel::flow {
 
 namespace {
 
@@ -56,7 +58,7 @@ void ReportRegressions(Report& report, const std::vector<RegressionOutcome>& reg
   }
 }
 
-void ReportCharacterization(Report& report, const CharacterizeResult& result) {
+void ReportCharacterization(Report& report, const power::CharacterizeResult& result) {
   report.Heading("Gate-level MAC energy");
   report.Paragraph(fmt::format(
       "{}: the PE maps to {} cells ({} flip-flops, area {:.0f}); it equals the RTL PE over {} "
@@ -73,23 +75,42 @@ void ReportCharacterization(Report& report, const CharacterizeResult& result) {
   }
   report.Table({"stimulus", "w=0", "w=1", "w=64", "w=85", "w=127", "w=-128"}, rows);
   std::vector<std::vector<std::string>> checks;
-  for (const SanityCheck& check : result.checks) {
+  for (const power::SanityCheck& check : result.checks) {
     checks.push_back({check.passed ? "ok" : "FAIL", check.name, check.detail});
   }
   report.Table({"", "check", "numbers (fJ)"}, checks);
   report.Image("mac_energy.png", "Energy per PE cycle against the weight value");
 }
 
-void ReportTraining(Report& report, const qat::TrainResult& result) {
+void ReportTraining(Report& report, const RunSpec& spec, const TrainStep& step) {
+  const qat::TrainResult& result = step.training;
   report.Heading("Quantisation-aware training");
-  report.Paragraph(fmt::format(
-      "{} on {}: {} training, {} validation, {} test images. The integer engine runs the "
-      "exported network (network.qnet.json) exactly as the array computes it.",
-      result.model, result.dataset, result.train_images, result.validation_images,
-      result.test_images));
-  report.Table({"network", "test top-1"}, {{"float", Percent(result.float_top1)},
-                                           {"8-bit QAT (fake-quantised)", Percent(result.qat_top1)},
-                                           {"integer engine", Percent(result.int_top1)}});
+  if (!result.complete) {
+    report.Paragraph(fmt::format(
+        "**Incomplete:** training stopped after {} of {} epochs (max_epochs_this_run); run "
+        "again with the same configuration and directory to resume.",
+        result.epochs.size(), spec.train.float_epochs + spec.train.qat_epochs));
+  } else {
+    report.Paragraph(fmt::format(
+        "{} on {}: {} training, {} validation, {} test images. The integer engine runs the "
+        "exported network (network.qnet.json) exactly as the array computes it; its top-1 "
+        "class differs from the fake-quantised network's on {} of {} test images.",
+        result.model, result.dataset, result.train_images, result.validation_images,
+        result.test_images, result.int_disagreements, result.test_images));
+    report.Table({"network", "test top-1"},
+                 {{"float", Percent(result.float_top1)},
+                  {"8-bit QAT (fake-quantised)", Percent(result.qat_top1)},
+                  {"integer engine", Percent(result.int_top1)}});
+  }
+  if (step.rtl_check) {
+    const NetworkRtlCheck& check = *step.rtl_check;
+    report.Paragraph(fmt::format(
+        "RTL check ({}): {} test images through the Verilated {}x{} array, {} GEMM layer "
+        "evaluations and the logits compared with the integer engine, {} mismatches.",
+        check.passed() ? "pass" : "**FAIL**", check.images, check.array.rows, check.array.cols, check.gemm_layers, check.mismatches));
+  } else if (result.complete) {
+    report.Paragraph("RTL check: off (rtl_check.images is 0).");
+  }
   std::vector<std::vector<std::string>> epochs;
   for (const qat::EpochRecord& record : result.epochs) {
     epochs.push_back({record.phase, std::to_string(record.epoch),
@@ -99,4 +120,21 @@ void ReportTraining(Report& report, const qat::TrainResult& result) {
   report.Table({"phase", "epoch", "loss", "validation top-1", "images/s"}, epochs);
 }
 
-}  // namespace powersel::power
+bool PlotToggleHeatmap(const std::filesystem::path& csv, const std::filesystem::path& png,
+                       const std::string& title) {
+  // row, col, five PE signals, total (tb::ToggleHeatmapCsv).
+  constexpr int kTotalColumn = 8;
+  return PlotPng(png, [&](const std::string& output) {
+    return fmt::format(
+        "set terminal pngcairo size 640,560\n"
+        "set output {}\n"
+        "set datafile separator ','\n"
+        "set title '{}'\n"
+        "set xlabel 'column'\nset ylabel 'row'\nset autoscale fix\nset yrange [*:*] reverse\n"
+        "set cblabel 'toggles'\nset view map\nset palette rgbformulae 21,22,23\n"
+        "plot {} using 2:1:{} skip 1 with image notitle\n",
+        output, title, GnuplotQuoted(csv), kTotalColumn);
+  });
+}
+
+}  // namespace powersel::flow

@@ -2,17 +2,19 @@
 
 #include "powersel/common/config.hpp"
 #include "powersel/common/errors.hpp"
-#include "powersel/power/run.hpp"
+#include "powersel/flow/run.hpp"
 
-namespace powersel::power {
+namespace powersel::flow {
 
 namespace {
 
 constexpr std::int64_t kMaxArraySize = 64;  // the 22-bit partial sum covers 64 rows
 constexpr std::int64_t kMaxTiles = 1'000'000;
+constexpr std::int64_t kMaxCheckImages = 10'000;  // a whole test split
 
 RunSpec ReadRunSpec(const ConfigNode& root) {
-  root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "characterize", "train"});
+  root.ExpectOnly(
+      {"seed", "threads", "array", "rtl_regress", "characterize", "train", "rtl_check"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
@@ -37,6 +39,10 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   spec.characterize.cycles =
       static_cast<int>(characterize.Int("cycles", spec.characterize.cycles, 16, 10'000'000));
   spec.train = qat::ReadTrainSpec(root.Section("train"));
+  const ConfigNode rtl_check = root.Section("rtl_check");
+  rtl_check.ExpectOnly({"images"});
+  spec.rtl_check.images =
+      static_cast<int>(rtl_check.Int("images", spec.rtl_check.images, 0, kMaxCheckImages));
   // One seed and one thread count for the whole run unless the section sets its own.
   if (!root.Section("train").Has("seed")) {
     spec.train.seed = spec.seed;
@@ -76,12 +82,13 @@ std::string DumpRunSpec(const RunSpec& spec) {
              "threads: {}\n"
              "array:\n  rows: {}\n  cols: {}\n"
              "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
-             "characterize:\n  liberty: \"{}\"\n  cycles: {}\n",
+             "characterize:\n  liberty: \"{}\"\n  cycles: {}\n"
+             "rtl_check:\n  images: {}\n",
              spec.seed, spec.threads, spec.array.rows, spec.array.cols,
              spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
              fmt::join(spec.rtl_regress.extra_sizes, ", "), spec.characterize.liberty.string(),
-             spec.characterize.cycles) +
+             spec.characterize.cycles, spec.rtl_check.images) +
          qat::DumpTrainSpec(spec.train);
 }
 
-}  // namespace powersel::power
+}  // namespace powersel::flow

@@ -1,0 +1,163 @@
+#include "powersel/flow/run.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "powersel/common/files.hpp"
+#include "powersel/common/idx.hpp"
+#include "powersel/power/characterize.hpp"
+#include "powersel/common/gnuplot.hpp"
+#include "powersel/qat/dataset.hpp"
+#include "powersel/tb/harness.hpp"
+#include "powersel/tb/regression.hpp"
+#include "powersel/tb/serialize.hpp"
+#include "run_report.hpp"
+
+namespace powersel::flow {
+
+namespace {
+
+std::vector<tb::ArrayShape> RegressedShapes(const RunSpec& spec) {
+  std::vector<tb::ArrayShape> shapes = {spec.array};
+  for (const int size : spec.rtl_regress.extra_sizes) {
+    if (tb::ArrayShape{size, size} != spec.array) {
+      shapes.push_back({size, size});
+    }
+  }
+  return shapes;
+}
+
+// Everything a run reads, read before anything is written.
+struct RunInputs {
+  std::vector<Matrix<std::uint8_t>> images;  // convolution tiles of the regressions
+  qat::DatasetSplits data;
+};
+
+RunInputs LoadRunInputs(const RunSpec& spec) {
+  int most_images = 0;
+  for (const tb::ArrayShape& shape : RegressedShapes(spec)) {
+    tb::CheckHarnessOptions({.shape = shape});
+    most_images = std::max(most_images, tb::ConvImagesFor(spec.rtl_regress.conv_tiles, shape));
+  }
+  power::ReadLiberty(spec.characterize.liberty);
+  RunInputs inputs{ReadIdxImages(kFashionMnistTestImages, most_images),
+                   qat::LoadDataset(spec.train.data)};
+  tb::CheckRegressionImages(inputs.images);
+  return inputs;
+}
+
+std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
+                                             const std::vector<Matrix<std::uint8_t>>& images,
+                                             const std::filesystem::path& out,
+                                             RunOutcome& outcome) {
+  const std::vector<tb::ArrayShape> shapes = RegressedShapes(spec);
+  std::vector<RegressionOutcome> results;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const tb::RegressionResult result = tb::RunRegression({shapes[i],
+                                                           spec.rtl_regress.random_tiles,
+                                                           spec.rtl_regress.conv_tiles,
+                                                           spec.seed,
+                                                           spec.threads,
+                                                           {}},
+                                                          images);
+    const std::string stem = i == 0
+                                 ? std::string("rtl-regress")
+                                 : fmt::format("rtl-regress-{}x{}", shapes[i].rows, shapes[i].cols);
+    tb::WriteRegressionFiles(out, stem, result);
+    std::string heatmap;
+    if (PlotToggleHeatmap(out / (stem + "_toggles.csv"), out / (stem + "_toggles.png"),
+                          fmt::format("toggles per PE, {}x{}", shapes[i].rows, shapes[i].cols))) {
+      heatmap = stem + "_toggles.png";
+    }
+    if (!result.passed()) {
+      outcome.passed = false;
+      outcome.failures.push_back(fmt::format("rtl-regress {}x{}: {} mismatches", shapes[i].rows,
+                                             shapes[i].cols,
+                                             result.mismatches + result.conv_mismatches));
+    }
+    results.push_back({result, heatmap});
+  }
+  return results;
+}
+
+power::CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::filesystem::path& out,
+                                     RunOutcome& outcome) {
+  power::CharacterizeSpec characterize;
+  characterize.liberty = spec.characterize.liberty;
+  characterize.cycles = spec.characterize.cycles;
+  characterize.seed = spec.seed;
+  characterize.threads = spec.threads;
+  power::CharacterizeResult result = power::CharacterizeLibrary(characterize, out);
+  if (!result.passed()) {
+    outcome.passed = false;
+    outcome.failures.push_back("characterize: equivalence or sanity check failed");
+  }
+  return result;
+}
+
+TrainStep TrainInto(const RunSpec& spec, const qat::DatasetSplits& data,
+                    const std::filesystem::path& out) {
+  TrainStep step{qat::Train(spec.train, data, out), std::nullopt};
+  if (!step.training.complete) {
+    return step;  // a later call resumes; no train.json until the network exists
+  }
+  nlohmann::json summary = qat::ToJson(step.training);
+  if (spec.rtl_check.images > 0) {
+    step.rtl_check =
+        CheckNetworkOnRtl(qat::ReadQuantizedNetwork(step.training.network), data.test,
+                          static_cast<std::size_t>(spec.rtl_check.images), spec.array);
+    summary["rtl_check"] = ToJson(*step.rtl_check);
+  }
+  WriteJsonAtomically(out / "train.json", summary);
+  return step;
+}
+
+}  // namespace
+
+TrainStep TrainAndCheck(const RunSpec& spec, const std::filesystem::path& out) {
+  if (spec.rtl_check.images > 0) {
+    tb::CheckHarnessOptions({.shape = spec.array});
+  }
+  const qat::DatasetSplits data = qat::LoadDataset(spec.train.data);
+  EnsureOutputDirectory(out, "--out");
+  WriteFileAtomically(out / "config.yaml", DumpRunSpec(spec));
+  return TrainInto(spec, data, out);
+}
+
+RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
+  const RunInputs inputs = LoadRunInputs(spec);
+  EnsureOutputDirectory(out, "--out");
+  WriteFileAtomically(out / "config.yaml", DumpRunSpec(spec));
+  RunOutcome outcome;
+  const std::vector<RegressionOutcome> regressions =
+      RegressArrays(spec, inputs.images, out, outcome);
+  const power::CharacterizeResult characterization = CharacterizeGates(spec, out, outcome);
+  const TrainStep training = TrainInto(spec, inputs.data, out);
+  if (!training.training.complete) {
+    outcome.passed = false;
+    outcome.failures.push_back(
+        fmt::format("train: stopped after {} of {} epochs (max_epochs_this_run); run again to "
+                    "resume",
+                    training.training.epochs.size(),
+                    spec.train.float_epochs + spec.train.qat_epochs));
+  }
+  if (training.rtl_check && !training.rtl_check->passed()) {
+    outcome.passed = false;
+    outcome.failures.push_back(fmt::format("train: {} mismatches of the network on the {}x{} RTL",
+                                           training.rtl_check->mismatches, spec.array.rows,
+                                           spec.array.cols));
+  }
+
+  Report report("powersel run");
+  report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.", spec.array.rows,
+                               spec.array.cols, spec.seed));
+  ReportRegressions(report, regressions);
+  ReportCharacterization(report, characterization);
+  ReportTraining(report, spec, training);
+  WriteFileAtomically(out / "report.md", report.Markdown());
+  WriteFileAtomically(out / "report.html", report.Html());
+  return outcome;
+}
+
+}  // namespace powersel::flow

@@ -1,0 +1,53 @@
+// A network on the Verilated array: every GEMM layer's input and the logits bit-exact with the
+// software engine, which tiles K by the same array's rows.
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "../qat/network_fixtures.hpp"
+#include "powersel/common/errors.hpp"
+#include "powersel/common/idx.hpp"
+#include "powersel/flow/network_check.hpp"
+#include "powersel/qat/integer_engine.hpp"
+
+using namespace powersel;
+
+namespace {
+
+qat::ImageDataset TestImages(std::size_t count) {
+  qat::ImageDataset dataset{"fashion-mnist", 1, 28, 28, {}, {}};
+  for (const auto& image : ReadIdxImages(kFashionMnistTestImages, count)) {
+    dataset.images.insert(dataset.images.end(), image.values().begin(), image.values().end());
+    dataset.labels.push_back(0);
+  }
+  return dataset;
+}
+
+}  // namespace
+
+TEST_CASE("a network's GEMMs on the RTL array are bit-exact with the software engine", "[flow]") {
+  const int size = GENERATE(8, 16);
+  CAPTURE(size);
+  const qat::QuantizedNetwork network = qat::testing::RandomLeNet(7);
+  const qat::ImageDataset images = TestImages(2);
+  const flow::NetworkRtlCheck check = flow::CheckNetworkOnRtl(network, images, 2, {size, size});
+  CHECK(check.images == 2);
+  // LeNet-5 has five GEMM layers (two convolutions, three linear), each compared per image.
+  CHECK(check.gemm_layers == 2 * 5);
+  CHECK(check.mismatches == 0);
+  CHECK(check.passed());
+
+  // The comparison is not between degenerate streams: the hidden activations vary.
+  const qat::IntegerEngine engine(network, {size, size});
+  std::set<std::uint8_t> levels;
+  engine.Run(images.Image(0), [&](std::size_t layer, const Matrix<std::uint8_t>& activations) {
+    if (layer == 2) {
+      levels.insert(activations.values().begin(), activations.values().end());
+    }
+  });
+  CHECK(levels.size() > 10);
+}
+
+TEST_CASE("the network check refuses an array size that is not built", "[flow]") {
+  CHECK_THROWS_AS(flow::CheckNetworkOnRtl(qat::testing::RandomLeNet(7), TestImages(1), 1, {5, 5}),
+                  InputError);
+}
