@@ -28,7 +28,7 @@ int Run(const RtlRegressOptions& options) {
   const int images_needed = tb::ConvImagesFor(options.conv_tiles, shape);
   const auto images = images_needed > 0 ? ReadIdxImages(options.images, images_needed)
                                         : std::vector<Matrix<std::uint8_t>>{};
-  tb::CheckRegressionImages(images);
+  tb::CheckRegressionImages(images, options.images);
   EnsureOutputDirectory(options.common.out, "--out");
   const tb::RegressionResult result =
       tb::RunRegression({shape, options.random_tiles, options.conv_tiles, options.common.seed,

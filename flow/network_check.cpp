@@ -38,12 +38,9 @@ NetworkRtlCheck CheckNetworkOnRtl(const qat::QuantizedNetwork& network,
 }
 
 nlohmann::json ToJson(const NetworkRtlCheck& check) {
-  return {{"images", check.images},
-          {"rows", check.array.rows},
-          {"cols", check.array.cols},
-          {"gemm_layers", check.gemm_layers},
-          {"mismatches", check.mismatches},
-          {"passed", check.passed()}};
+  return {{"images", check.images},         {"rows", check.array.rows},
+          {"cols", check.array.cols},       {"gemm_layers", check.gemm_layers},
+          {"mismatches", check.mismatches}, {"passed", check.passed()}};
 }
 
 }  // namespace powersel::flow

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "powersel/common/files.hpp"
+#include "powersel/common/gnuplot.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/power/characterize.hpp"
-#include "powersel/common/gnuplot.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/tb/harness.hpp"
 #include "powersel/tb/regression.hpp"
@@ -43,7 +43,7 @@ RunInputs LoadRunInputs(const RunSpec& spec) {
   power::ReadLiberty(spec.characterize.liberty);
   RunInputs inputs{ReadIdxImages(kFashionMnistTestImages, most_images),
                    qat::LoadDataset(spec.train.data)};
-  tb::CheckRegressionImages(inputs.images);
+  tb::CheckRegressionImages(inputs.images, kFashionMnistTestImages);
   return inputs;
 }
 
@@ -82,7 +82,7 @@ std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
 }
 
 power::CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::filesystem::path& out,
-                                     RunOutcome& outcome) {
+                                            RunOutcome& outcome) {
   power::CharacterizeSpec characterize;
   characterize.liberty = spec.characterize.liberty;
   characterize.cycles = spec.characterize.cycles;
@@ -104,9 +104,8 @@ TrainStep TrainInto(const RunSpec& spec, const qat::DatasetSplits& data,
   }
   nlohmann::json summary = qat::ToJson(step.training);
   if (spec.rtl_check.images > 0) {
-    step.rtl_check =
-        CheckNetworkOnRtl(qat::ReadQuantizedNetwork(step.training.network), data.test,
-                          static_cast<std::size_t>(spec.rtl_check.images), spec.array);
+    step.rtl_check = CheckNetworkOnRtl(qat::ReadQuantizedNetwork(step.training.network), data.test,
+                                       static_cast<std::size_t>(spec.rtl_check.images), spec.array);
     summary["rtl_check"] = ToJson(*step.rtl_check);
   }
   WriteJsonAtomically(out / "train.json", summary);
@@ -136,11 +135,10 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
   const TrainStep training = TrainInto(spec, inputs.data, out);
   if (!training.training.complete) {
     outcome.passed = false;
-    outcome.failures.push_back(
-        fmt::format("train: stopped after {} of {} epochs (max_epochs_this_run); run again to "
-                    "resume",
-                    training.training.epochs.size(),
-                    spec.train.float_epochs + spec.train.qat_epochs));
+    outcome.failures.push_back(fmt::format(
+        "train: stopped after {} of {} epochs (max_epochs_this_run); run again to "
+        "resume",
+        training.training.epochs.size(), spec.train.float_epochs + spec.train.qat_epochs));
   }
   if (training.rtl_check && !training.rtl_check->passed()) {
     outcome.passed = false;

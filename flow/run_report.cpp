@@ -107,7 +107,8 @@ void ReportTraining(Report& report, const RunSpec& spec, const TrainStep& step) 
     report.Paragraph(fmt::format(
         "RTL check ({}): {} test images through the Verilated {}x{} array, {} GEMM layer "
         "evaluations and the logits compared with the integer engine, {} mismatches.",
-        check.passed() ? "pass" : "**FAIL**", check.images, check.array.rows, check.array.cols, check.gemm_layers, check.mismatches));
+        check.passed() ? "pass" : "**FAIL**", check.images, check.array.rows, check.array.cols,
+        check.gemm_layers, check.mismatches));
   } else if (result.complete) {
     report.Paragraph("RTL check: off (rtl_check.images is 0).");
   }

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "powersel/power/characterize.hpp"
 #include "powersel/flow/report.hpp"
 #include "powersel/flow/run.hpp"
+#include "powersel/power/characterize.hpp"
 #include "powersel/tb/regression.hpp"
 
 namespace powersel::flow {

@@ -327,13 +327,14 @@ ConvGemm RegressionSecondLayer(const Matrix<std::uint8_t>& image, std::uint64_t 
   return {Im2Col(hidden, kConv2), ConvWeightsAsGemm(conv2, kConv2)};
 }
 
-void CheckRegressionImages(const std::vector<Matrix<std::uint8_t>>& images) {
+void CheckRegressionImages(const std::vector<Matrix<std::uint8_t>>& images,
+                           const std::filesystem::path& source) {
   for (std::size_t i = 0; i < images.size(); ++i) {
     if (images[i].rows() != kConv1.in_height || images[i].cols() != kConv1.in_width) {
-      throw InputError("", "--images",
-                       fmt::format("image {} is {}x{}; the regression's convolution takes {}x{}",
-                                   i, images[i].rows(), images[i].cols(), kConv1.in_height,
-                                   kConv1.in_width));
+      throw InputError(
+          source.string(), "--images",
+          fmt::format("image {} is {}x{}; the regression's convolution takes {}x{}", i,
+                      images[i].rows(), images[i].cols(), kConv1.in_height, kConv1.in_width));
     }
   }
 }
@@ -342,7 +343,7 @@ RegressionResult RunRegression(const RegressionSpec& spec,
                                const std::vector<Matrix<std::uint8_t>>& images) {
   const auto start = Clock::now();
   CheckHarnessOptions({.shape = spec.shape, .trace_file = spec.trace_file});
-  CheckRegressionImages(images);
+  CheckRegressionImages(images, "");
   const int images_needed = ConvImagesFor(spec.conv_tiles, spec.shape);
   if (static_cast<int>(images.size()) < images_needed) {
     throw InputError("", "--conv-tiles",

@@ -5,6 +5,7 @@
 #   --no-output DIR  DIR is removed first and must not exist afterwards (refused before
 #                    anything was created)
 #   --mentions TEXT  the error line names TEXT (the file or the flag at fault)
+#   --fresh DIR      DIR is removed first (a run directory from an earlier test run)
 #   --file-has FILE TEXT  afterwards FILE exists and contains TEXT (e.g. a report)
 set -u
 expected=$1
@@ -16,6 +17,7 @@ has_text=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-output) absent=$2; shift 2 ;;
+    --fresh) rm -rf "$2"; shift 2 ;;
     --mentions) mentions=$2; shift 2 ;;
     --file-has) has_file=$2; has_text=$3; shift 3 ;;
     --) shift; break ;;

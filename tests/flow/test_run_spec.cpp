@@ -88,3 +88,36 @@ TEST_CASE("a small run writes its config, the contract JSON and both reports", "
   }
   std::filesystem::remove_all(out);
 }
+
+TEST_CASE("the RTL check of the trained network is configured and stored", "[flow]") {
+  CHECK(DefaultRunSpec().rtl_check.images == 4);
+  const RunSpec off =
+      LoadRunSpec(WriteConfig("powersel_cfg_check.yaml", "rtl_check: {images: 0}\n"));
+  CHECK(off.rtl_check.images == 0);
+  CHECK(LoadRunSpec(WriteConfig("powersel_cfg_check2.yaml", DumpRunSpec(off))).rtl_check.images ==
+        0);
+  CHECK_THROWS_WITH(
+      LoadRunSpec(WriteConfig("powersel_cfg_check3.yaml", "rtl_check: {images: -1}\n")),
+      Catch::Contains("rtl_check.images"));
+}
+
+TEST_CASE("a training step passes only when complete and bit-exact on the RTL", "[flow]") {
+  TrainStep step;
+  step.training.complete = true;
+  CHECK(step.passed());  // no check asked for
+  step.rtl_check = NetworkRtlCheck{4, {8, 8}, 20, 0};
+  CHECK(step.passed());
+  step.rtl_check->mismatches = 1;
+  CHECK_FALSE(step.passed());
+  step.rtl_check->mismatches = 0;
+  step.training.complete = false;  // stopped by max_epochs_this_run
+  CHECK_FALSE(step.passed());
+}
+
+TEST_CASE("a mapping or a list used as a key is bad input", "[flow]") {
+  CHECK_THROWS_AS(LoadRunSpec(WriteConfig("powersel_cfg_mapkey.yaml", "? {seed: 1}\n: 2\n")),
+                  powersel::InputError);
+  CHECK_THROWS_WITH(
+      LoadRunSpec(WriteConfig("powersel_cfg_listkey.yaml", "train:\n  ? [a, b]\n  : 3\n")),
+      Catch::Contains("train"));
+}

@@ -36,5 +36,4 @@ inline QuantizedNetwork RandomLeNet(std::uint64_t seed) {
   return network;
 }
 
-
 }  // namespace powersel::qat::testing

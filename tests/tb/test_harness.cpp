@@ -7,6 +7,7 @@
 #include "powersel/common/errors.hpp"
 #include "powersel/tb/harness.hpp"
 #include "powersel/tb/reference.hpp"
+#include "powersel/tb/tiling.hpp"
 
 using powersel::Matrix;
 using namespace powersel::tb;
@@ -151,4 +152,24 @@ TEST_CASE("tracing writes an FST waveform", "[tb]") {
   REQUIRE(std::filesystem::exists(path));
   CHECK(std::filesystem::file_size(path) > 100);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("harness options are checked before any model or file exists", "[tb]") {
+  const auto shape = GENERATE(ArrayShape{0, 8}, ArrayShape{8, 0}, ArrayShape{-1, 4});
+  CAPTURE(shape.rows, shape.cols);
+  CHECK_THROWS_WITH(CheckHarnessOptions({.shape = shape}), Catch::Contains("at least 1"));
+  CHECK_THROWS_WITH(Harness({.shape = shape}), Catch::Contains("at least 1"));
+}
+
+TEST_CASE("a waveform into a folder that does not exist is refused", "[tb]") {
+  const std::filesystem::path trace = "/nonexistent-powersel-folder/wave.fst";
+  CHECK_THROWS_WITH(CheckHarnessOptions({.shape = {4, 4}, .trace_file = trace}),
+                    Catch::Contains("folder does not exist"));
+  CHECK_THROWS_AS(Harness({.shape = {4, 4}, .trace_file = trace}), powersel::InputError);
+}
+
+TEST_CASE("tiling onto an array without rows or columns is refused, not looped forever", "[tb]") {
+  CHECK_THROWS_AS(PlanTiles(25, 6, {0, 8}), powersel::InputError);
+  CHECK_THROWS_AS(PlanTiles(25, 6, {8, 0}), powersel::InputError);
+  CHECK(PlanTiles(25, 6, {8, 8}).size() == 4);  // ceil(25 / 8) K tiles x 1 N tile
 }

@@ -73,8 +73,10 @@ struct ConvGemm {
 };
 ConvGemm RegressionSecondLayer(const Matrix<std::uint8_t>& image, std::uint64_t seed);
 
-// Throws InputError unless every image is 28 x 28, the convolution's input.
-void CheckRegressionImages(const std::vector<Matrix<std::uint8_t>>& images);
+// Throws InputError (naming `source`, the images' file) unless every image is 28 x 28, the
+// convolution's input.
+void CheckRegressionImages(const std::vector<Matrix<std::uint8_t>>& images,
+                           const std::filesystem::path& source);
 
 // Images the regression needs for `conv_tiles` convolution tiles.
 int ConvImagesFor(int conv_tiles, ArrayShape shape);
