@@ -1,5 +1,7 @@
 #include "powersel/power/edge_energy.hpp"
 
+#include <cctype>
+
 #include "powersel/tb/array_shape.hpp"
 
 namespace powersel::power {
@@ -10,26 +12,77 @@ bool InsidePe(const std::string& instance) {
   return instance.find(".u_pe.") != std::string::npos;
 }
 
+// Whether `pin` is a data input of a flip-flop: named in its next_state function (D, not
+// the clock, the clear or the preset).
+bool IsDataPin(const LibertyCell& cell, const std::string& pin) {
+  const std::string& next_state = cell.flip_flop->next_state;
+  for (std::size_t at = next_state.find(pin); at != std::string::npos;
+       at = next_state.find(pin, at + 1)) {
+    const auto part_of_name = [&](std::size_t i) {
+      return i < next_state.size() &&
+             (std::isalnum(static_cast<unsigned char>(next_state[i])) || next_state[i] == '_');
+    };
+    if ((at == 0 || !part_of_name(at - 1)) && !part_of_name(at + pin.size())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+double MeanTransitionFj(const NetEnergyTable& table, int net) {
+  return 0.5 * (table.rise_fj(net) + table.fall_fj(net));
+}
+
 }  // namespace
 
-EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnergyTable& table) {
-  double transitions = 0;
-  int edge_flops = 0;
+EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnergyTable& table,
+                                        const GatePe& pe) {
+  const auto nets = static_cast<std::size_t>(array.net_count);
+  // The edge registers' share of each net: the array's price less what the PE replay prices
+  // of it on every PE port the net is bound to.
+  std::vector<double> share(nets, 0);
+  for (std::size_t net = 2; net < nets; ++net) {
+    share[net] = MeanTransitionFj(table, static_cast<int>(net));
+  }
+  for (const auto& [instance, ports] : array.submodule_ports) {
+    if (instance.find("u_pe") == std::string::npos) {
+      continue;
+    }
+    for (const GateNetlist::Port& port : pe.netlist().ports) {
+      const std::vector<int>& bound = ports.at(port.name);
+      for (std::size_t bit = 0; bit < port.nets.size() && bit < bound.size(); ++bit) {
+        if (bound[bit] > 1 && port.nets[bit] > 1) {
+          share[static_cast<std::size_t>(bound[bit])] -=
+              MeanTransitionFj(pe.table(), port.nets[bit]);
+        }
+      }
+    }
+  }
+
+  // The nets the edge registers own: their flip-flops' outputs, and their data inputs (one
+  // from another edge flip-flop is that one's output; one from a port or a PE is theirs
+  // alone).
+  int flops = 0;
+  std::vector<bool> owned(nets, false);
   for (const GateNetlist::Instance& instance : array.instances) {
     if (!instance.cell->flip_flop || InsidePe(instance.name)) {
       continue;
     }
+    ++flops;
     for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
-      if (instance.cell->pins[p].is_output) {
-        const int net = instance.pin_nets[p];
-        transitions += 0.5 * (table.rise_fj(net) + table.fall_fj(net));
+      const LibertyPin& pin = instance.cell->pins[p];
+      const auto net = static_cast<std::size_t>(instance.pin_nets[p]);
+      if (pin.is_output || IsDataPin(*instance.cell, pin.name)) {
+        owned[net] = true;
       }
     }
-    ++edge_flops;
+  }
+  double sum = 0;
+  for (std::size_t net = 2; net < nets; ++net) {
+    sum += owned[net] ? share[net] : 0.0;
   }
   // Every flip-flop of the netlist shares the clock alike.
-  return {edge_flops == 0 ? 0.0 : transitions / edge_flops,
-          table.clock_fj_per_cycle() / array.FlipFlopCount()};
+  return {flops == 0 ? 0.0 : sum / flops, table.clock_fj_per_cycle() / array.FlipFlopCount()};
 }
 
 std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape) {

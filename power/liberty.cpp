@@ -209,6 +209,18 @@ class LibertyReader {
       for (const LibertyGroup* table : power->Children("fall_power")) {
         entry.fall = ReadTable(*table);
       }
+      // One `power` table is the energy of a transition either way (OSU018's DFFSR prices
+      // its arc from S to Q so); as OpenSTA reads it, it stands for both directions that
+      // have no table of their own.
+      for (const LibertyGroup* table : power->Children("power")) {
+        const LookupTable both = ReadTable(*table);
+        if (!entry.rise) {
+          entry.rise = both;
+        }
+        if (!entry.fall) {
+          entry.fall = both;
+        }
+      }
       pin.internal_power.push_back(std::move(entry));
     }
     return pin;

@@ -6,12 +6,28 @@
 #include <filesystem>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "powersel/tb/harness.hpp"
 
 class VerilatedContext;
 
 namespace powersel::tb::detail {
+
+// A counted signal found by its generated C++ member name (e.g. `rootp->ws_array__DOT__...`)
+// instead of through Verilator's symbol table: the toggle counter's independent cross-check
+// (member_toggles.hpp). The names are listed per model at configure time.
+struct MemberSignal {
+  enum class Kind { kPe, kInputSkew, kOutputDeskew, kLoadPath };
+  const std::uint8_t* data = nullptr;
+  std::size_t elements = 1;       // unpacked elements (delay-line stages)
+  std::size_t element_bytes = 0;  // storage of one element, little-endian
+  int width = 0;                  // declared bits of one element: the rest is not counted
+  Kind kind = Kind::kPe;
+  int row = 0;                              // kPe, kInputSkew
+  int col = 0;                              // kPe, kOutputDeskew
+  PeSignal signal = PeSignal::kActivation;  // kPe
+};
 
 class ArrayModel {
  public:
@@ -30,6 +46,9 @@ class ArrayModel {
   virtual bool OutputValid() const = 0;
   // Sign-extended 22-bit partial sums of the aligned output vector.
   virtual void ReadOutputs(std::span<std::int32_t> psums) const = 0;
+
+  // Every counted signal through the model's named members (see MemberSignal).
+  virtual std::vector<MemberSignal> MemberSignals() const = 0;
 
   virtual bool CanTrace() const = 0;
   virtual void OpenTrace(const std::filesystem::path& path) = 0;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "array_model.hpp"
+#include "member_toggles.hpp"
 #include "powersel/common/errors.hpp"
 #include "trace_recorder.hpp"
 
@@ -92,6 +93,9 @@ Harness::Harness(const HarnessOptions& options)
   if (options.count_toggles) {
     toggle_counter_ = std::make_unique<ToggleCounter>(*model_);
   }
+  if (options.member_toggles) {
+    member_counter_ = std::make_unique<detail::MemberToggleCounter>(*model_);
+  }
 }
 
 Harness::~Harness() = default;
@@ -115,6 +119,9 @@ void Harness::Tick() {
   ++cycles_;
   if (toggle_counter_) {
     toggle_counter_->Sample();
+  }
+  if (member_counter_) {
+    member_counter_->Sample();
   }
   if (recorder_) {
     recorder_->AfterEdge();
@@ -213,9 +220,16 @@ const ToggleCounts* Harness::toggles() const {
   return toggle_counter_ ? &toggle_counter_->counts() : nullptr;
 }
 
+const ToggleCounts* Harness::member_toggles() const {
+  return member_counter_ ? &member_counter_->counts() : nullptr;
+}
+
 void Harness::ClearToggles() {
   if (toggle_counter_) {
     toggle_counter_->Clear();
+  }
+  if (member_counter_) {
+    member_counter_->Clear();
   }
 }
 

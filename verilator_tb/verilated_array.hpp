@@ -9,6 +9,8 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "array_model.hpp"
@@ -84,12 +86,67 @@ constexpr std::size_t WordsFor(int bits) {
   return (static_cast<std::size_t>(bits) + 31) / 32;
 }
 
+// Storage of a generated member, for the configure-time member lists (<PREFIX>_members.cpp):
+// plain integers, VlWide word arrays (wide load row) and VlUnpacked stages (delay lines).
+template <typename T>
+MemberSignal Member(const T& value, int width) {
+  static_assert(std::is_integral_v<T>);
+  return {.data = reinterpret_cast<const std::uint8_t*>(&value),
+          .element_bytes = sizeof(T),
+          .width = width};
+}
+template <std::size_t N>
+MemberSignal Member(const VlWide<N>& value, int width) {
+  return {.data = reinterpret_cast<const std::uint8_t*>(value.data()),
+          .element_bytes = sizeof(EData) * N,
+          .width = width};
+}
+template <typename T, std::size_t N>
+MemberSignal Member(const VlUnpacked<T, N>& value, int width) {
+  MemberSignal signal = Member(value[0], width);
+  signal.elements = N;
+  return signal;
+}
+
+// The five counted registers and nets of PE (r, c), rtl/ws_pe.sv widths.
+template <typename A, typename V, typename W, typename P, typename S>
+void AddPeMembers(std::vector<MemberSignal>& signals, int row, int col, const A& act,
+                  const V& act_valid, const W& weight, const P& product, const S& psum) {
+  const std::pair<MemberSignal, PeSignal> members[] = {
+      {Member(act, kActivationBits), PeSignal::kActivation},
+      {Member(act_valid, 1), PeSignal::kActivationValid},
+      {Member(weight, kWeightBits), PeSignal::kWeight},
+      {Member(product, kWeightBits + kActivationBits), PeSignal::kProduct},
+      {Member(psum, kPsumBits), PeSignal::kPsum}};
+  for (auto [signal, which] : members) {
+    signal.kind = MemberSignal::Kind::kPe;
+    signal.row = row;
+    signal.col = col;
+    signal.signal = which;
+    signals.push_back(signal);
+  }
+}
+
+template <typename T>
+void AddEdgeMember(std::vector<MemberSignal>& signals, MemberSignal::Kind kind, int index,
+                   const T& value, int width) {
+  MemberSignal signal = Member(value, width);
+  signal.kind = kind;
+  signal.row = index;
+  signal.col = index;
+  signals.push_back(signal);
+}
+
 template <typename VModel, bool kTraceable>
 class VerilatedArray final : public ArrayModel {
  public:
+  // Lists the counted signals of a model by their generated member names.
+  using MemberLister = std::vector<MemberSignal> (*)(const VModel&);
+
   // Tracing costs time on every evaluation once enabled, so it is enabled only on request.
-  VerilatedArray(ArrayShape shape, bool enable_trace)
+  VerilatedArray(ArrayShape shape, bool enable_trace, MemberLister list_members)
       : shape_(shape),
+        list_members_(list_members),
         context_(std::make_unique<VerilatedContext>()),
         weight_words_(WordsFor(shape.cols * kWeightBits) + 1),
         activation_words_(WordsFor(shape.rows * kActivationBits) + 1),
@@ -161,6 +218,10 @@ class VerilatedArray final : public ArrayModel {
     }
   }
 
+  std::vector<MemberSignal> MemberSignals() const override {
+    return list_members_(*model_);
+  }
+
   bool CanTrace() const override {
     return kTraceable;
   }
@@ -193,6 +254,7 @@ class VerilatedArray final : public ArrayModel {
 
  private:
   ArrayShape shape_;
+  MemberLister list_members_;
   std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<VModel> model_;
 #if VM_TRACE

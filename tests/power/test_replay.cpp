@@ -145,7 +145,7 @@ TEST_CASE("replaying PE inputs equals the full 4x4 gate-level array toggle for t
   CHECK(transitions > 10'000);  // real activity, not two idle arrays agreeing
 }
 
-TEST_CASE("edge-register energy from RTL toggles agrees with the gate-level array", "[power]") {
+TEST_CASE("the RTL counts exactly the gate-level edge flip-flops' transitions", "[power]") {
   const powersel::tb::ArrayShape shape{4, 4};
   const Recording recording = RecordRandomTiles(shape, 5);
   const GateNetlist& array = DefaultNetlist("ws_array");
@@ -157,7 +157,6 @@ TEST_CASE("edge-register energy from RTL toggles agrees with the gate-level arra
   // The flip-flops outside the PEs, counted in the netlist, match the RTL's edge registers.
   std::uint64_t edge_flops = 0;
   std::uint64_t gate_transitions = 0;
-  double gate_fj = 0;
   for (const auto& instance : array.instances) {
     if (!instance.cell->flip_flop || instance.name.find(".u_pe.") != std::string::npos) {
       continue;
@@ -167,7 +166,6 @@ TEST_CASE("edge-register energy from RTL toggles agrees with the gate-level arra
       if (instance.cell->pins[p].is_output) {
         const int net = instance.pin_nets[p];
         gate_transitions += meter.net_rises(net) + meter.net_falls(net);
-        gate_fj += meter.NetEnergyFj(net);
       }
     }
   }
@@ -176,11 +174,48 @@ TEST_CASE("edge-register energy from RTL toggles agrees with the gate-level arra
   CHECK(gate_transitions == rtl.Total(powersel::tb::EdgeSignal::kInputSkew) +
                                 rtl.Total(powersel::tb::EdgeSignal::kOutputDeskew) +
                                 rtl.Total(powersel::tb::EdgeSignal::kLoadPath));
-  // The estimate prices every transition at the mean edge flip-flop's energy; the real loads
-  // differ a little (a skew's last stage drives a PE, a de-skew's an output port).
-  const EdgeEnergy estimate = EstimateEdgeEnergy(rtl, MeasureEdgeFlipFlops(array, table));
-  const double estimated_transitions_fj =
-      estimate.input_skew_fj + estimate.output_deskew_fj + estimate.load_path_fj;
-  CHECK(estimated_transitions_fj == Approx(gate_fj).epsilon(0.10));
-  CHECK(estimate.clock_fj > 0);
+}
+
+TEST_CASE("PE replay plus edge registers price the full 4x4 gate-level array once", "[power]") {
+  const powersel::tb::ArrayShape shape{4, 4};
+  const Recording recording = RecordRandomTiles(shape, 5);
+  const GateEnergyOptions options;
+  PeReplay replay(shape, PeNetlist(), Osu018(), options);
+  replay.Feed(recording.trace);
+  const double pe_fj = replay.Result().total_fj;
+
+  const GateNetlist& array = DefaultNetlist("ws_array");
+  GateSimulator simulator(array);
+  const NetEnergyTable table(array, Osu018(), options);
+  GateEnergyMeter meter(table, array.net_count, 1);
+  SimulateArray(array, recording.trace, simulator, meter);
+  const double array_fj = meter.lane_energy_fj()[0];
+
+  // The trace starts with the reset cycles, the toggle counter after them: they toggle no
+  // register (all start at zero) but pay the clock, so they count as cycles.
+  powersel::tb::ToggleCounts toggles = recording.toggles;
+  REQUIRE(toggles.cycles < recording.trace.cycles());
+  toggles.cycles = recording.trace.cycles();
+  const EdgeEnergy edge =
+      EstimateEdgeEnergy(toggles, MeasureEdgeFlipFlops(array, table, replay.PeGroup(0)));
+  const double edge_transitions_fj = edge.total_fj() - edge.clock_fj;
+  // What the full array holds beyond the PEs' replay, less the edge clock (each flip-flop's
+  // share of the array's clock, exact by construction): the edge registers' transitions at
+  // gate level. A wire at a PE boundary priced by both sides (or by neither) shows here at
+  // its full size: the last skew stages' and the load path's wires into the PEs are nearly
+  // half of it, the de-skew's and the ports' data inputs a third.
+  const double gate_edge_transitions_fj = array_fj - pe_fj - edge.clock_fj;
+  REQUIRE(gate_edge_transitions_fj > 0.01 * array_fj);  // edge activity, not noise
+  // The estimate prices every toggle at the mean edge flip-flop (the real ones differ: a stage
+  // feeding PEs owns less of its wire than one feeding the next stage, a first stage owns its
+  // port wire too): 10 %, as the estimate is documented to be (2 % here).
+  CHECK(edge_transitions_fj == Approx(gate_edge_transitions_fj).epsilon(0.10));
+  // The sum: the PE replay is exact toggle for toggle (above) and differs from the array only
+  // by wire-model residues (each PE's own wire base on its clock and weight wires, where the
+  // array has one net; edge PEs' drivers priced at a neighbour's load the array lacks: under
+  // 0.1 % together). The edge transitions are 2 % of the total, so their 10 % bounds the sum
+  // (0.2 %; 0.04 % here); counting the boundary wires twice or not at all misses it by 0.5 %.
+  CAPTURE(array_fj, pe_fj, edge.total_fj(), gate_edge_transitions_fj, edge_transitions_fj);
+  CHECK(pe_fj + edge.total_fj() ==
+        Approx(array_fj).epsilon(0.10 * gate_edge_transitions_fj / array_fj));
 }

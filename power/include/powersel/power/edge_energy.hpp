@@ -2,11 +2,18 @@
 // chains of flip-flops, so their energy follows from the RTL's toggle counts: each toggled
 // bit costs one flip-flop output transition into the next stage, and every flip-flop pays the
 // clock every cycle. The per-flip-flop energies come from a mapped array of the library.
+//
+// Array energy = PE replay (PeReplay) + this estimate, so each wire at a PE boundary must be
+// priced by exactly one of them. The PE replay prices a PE's input wires (its pins' switching,
+// their passive energy and the PE side of the wire) and its outputs' drivers (at the load of
+// the neighbouring PE's inputs); the edge registers own the rest of every wire they drive or
+// that feeds their data pins (MeasureEdgeFlipFlops).
 #pragma once
 
 #include <cstdint>
 
 #include "powersel/power/gate_energy.hpp"
+#include "powersel/power/gate_pe.hpp"
 #include "powersel/power/netlist.hpp"
 #include "powersel/tb/toggles.hpp"
 
@@ -17,8 +24,12 @@ struct EdgeFlipFlopEnergy {
   double clock_fj = 0;       // clock energy of one flip-flop per cycle
 };
 
-// From a mapped array (module ws_array, flattened): the flip-flops outside the PEs.
-EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnergyTable& table);
+// From a mapped array (module ws_array, flattened) and the gate-level PE that replays its PEs:
+// the flip-flops outside the PEs. The transition energy is the mean over them of what the
+// edge registers own: their outputs' wires and their data inputs' wires from ports and PEs,
+// each less what the PE replay prices of it (its PE pins and wire share, or its PE driver).
+EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnergyTable& table,
+                                        const GatePe& pe);
 
 // Flip-flops at the edges of a rows x cols array (rtl/ws_array.sv).
 std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape);

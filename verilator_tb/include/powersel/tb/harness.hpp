@@ -36,6 +36,9 @@ struct HarnessOptions {
   bool count_toggles = false;
   // Use the model built with Verilator's --coverage-toggle (4x4 only): slow, for cross-checks.
   bool coverage_model = false;
+  // Count toggles a second time, signal by signal through the model's generated member names
+  // (member_toggles()): slow, for cross-checking the counter on the plain models.
+  bool member_toggles = false;
   // Waveform output (FST); empty for none.
   std::filesystem::path trace_file;
   // Record every PE's inputs and the ports, edge by edge, for gate-level replay.
@@ -49,6 +52,7 @@ void CheckHarnessOptions(const HarnessOptions& options);
 
 namespace detail {
 class ArrayModel;
+class MemberToggleCounter;
 class TraceRecorder;
 }  // namespace detail
 
@@ -77,6 +81,8 @@ class Harness {
 
   // Toggle counts since construction or the last ClearToggles(); null without counting.
   const ToggleCounts* toggles() const;
+  // The same from the member-by-member count; null without HarnessOptions::member_toggles.
+  const ToggleCounts* member_toggles() const;
   void ClearToggles();
 
   // Writes Verilator's coverage.dat (coverage model only), one entry per instance.
@@ -93,6 +99,7 @@ class Harness {
   ArrayShape shape_;
   std::unique_ptr<detail::ArrayModel> model_;
   std::unique_ptr<ToggleCounter> toggle_counter_;
+  std::unique_ptr<detail::MemberToggleCounter> member_counter_;
   std::unique_ptr<detail::TraceRecorder> recorder_;
   ArrayPortValues driven_;  // what the ports are driven with now
   std::uint64_t cycles_ = 0;
