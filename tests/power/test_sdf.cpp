@@ -133,6 +133,7 @@ TEST_CASE("bad SDF is an input error naming the line and what was expected", "[p
   }));
   CAPTURE(text);
   CHECK_THAT(ParseError(text), Catch::Contains(expected) && Catch::Contains("bad.sdf"));
+  CHECK_THROWS_WITH(ReadSdf("/nonexistent.sdf"), Catch::Contains("cannot open SDF file"));
 }
 
 TEST_CASE("SDF cells map onto netlist instances, and missing arcs and strangers are reported",
