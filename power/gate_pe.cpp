@@ -54,6 +54,13 @@ void DrivePort(GateSimulator& simulator, const GateNetlist::Port& port,
 
 }  // namespace
 
+std::map<int, double> PeOutputLoads(const GateNetlist& netlist, const Library& library,
+                                    const GateEnergyOptions& options) {
+  // The input loads come from a first table; the outputs' external loads mirror them.
+  const NetEnergyTable unloaded(netlist, library, options);
+  return MirroredPortLoads(netlist, unloaded, kOutputFeedsInput);
+}
+
 GatePe::GatePe(const GateNetlist& netlist, const Library& library, const GateEnergyOptions& options,
                int lanes)
     : netlist_(netlist),
@@ -64,10 +71,8 @@ GatePe::GatePe(const GateNetlist& netlist, const Library& library, const GateEne
       weight_(&netlist.FindPort("weight_i")),
       shift_(&netlist.FindPort("wload_shift_i")),
       rst_n_(&netlist.FindPort("rst_ni")) {
-  // The input loads come from a first table; the outputs' external loads mirror them.
-  const NetEnergyTable unloaded(netlist, library, options);
-  table_ = std::make_unique<NetEnergyTable>(
-      netlist, library, options, MirroredPortLoads(netlist, unloaded, kOutputFeedsInput));
+  table_ = std::make_unique<NetEnergyTable>(netlist, library, options,
+                                            PeOutputLoads(netlist, library, options));
   meter_ = std::make_unique<GateEnergyMeter>(*table_, netlist.net_count, lanes);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <sstream>
 
@@ -223,7 +224,37 @@ class LibertyReader {
       }
       pin.internal_power.push_back(std::move(entry));
     }
+    if (pin.is_output) {
+      ReadDelayArcs(group, pin);
+    }
     return pin;
+  }
+
+  // Checks (setup_rising, hold_falling, recovery_*, ...) constrain an input; every other
+  // timing type (combinational, rising_edge, clear, preset, ...) is a delay to this output.
+  void ReadDelayArcs(const LibertyGroup& group, LibertyPin& pin) const {
+    for (const LibertyGroup* timing : group.Children("timing")) {
+      const LibertyAttribute* type = timing->Find("timing_type");
+      const std::string kind = type == nullptr || type->values.empty() ? "" : type->values.front();
+      constexpr std::array<std::string_view, 10> kChecks = {
+          "setup",    "hold",    "recovery",  "removal",        "skew",
+          "nochange", "non_seq", "min_pulse", "minimum_period", "max_clock_tree"};
+      if (std::any_of(kChecks.begin(), kChecks.end(),
+                      [&](std::string_view check) { return kind.starts_with(check); })) {
+        continue;
+      }
+      const LibertyAttribute* related = timing->Find("related_pin");
+      if (related == nullptr || related->values.empty()) {
+        Fail(timing->line, "pin(" + pin.name + ").timing.related_pin", "missing");
+      }
+      std::stringstream names(related->values.front());  // may list several: "A B"
+      for (std::string name; names >> name;) {
+        if (std::find(pin.timing_from.begin(), pin.timing_from.end(), name) ==
+            pin.timing_from.end()) {
+          pin.timing_from.push_back(name);
+        }
+      }
+    }
   }
 
   LibertyCell ReadCell(const LibertyGroup& group) const {

@@ -42,12 +42,12 @@ MappedDesign MapArrayToLibrary(const std::filesystem::path& liberty, tb::ArraySh
                      fmt::format("Yosys could not map the array to this library (exit {}); see {}",
                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, log.string()));
   }
-  return {dir / "ws_array_gates.json", dir / "synth_report.txt"};
+  return {dir / "ws_array_gates.json", dir / "synth_report.txt", dir / "ws_pe_gates.v"};
 }
 
 MappedDesign DefaultMappedDesign() {
   const std::filesystem::path dir = POWERSEL_DEFAULT_GATE_DIR;
-  return {dir / "ws_array_gates.json", dir / "synth_report.txt"};
+  return {dir / "ws_array_gates.json", dir / "synth_report.txt", dir / "ws_pe_gates.v"};
 }
 
 }  // namespace powersel::power

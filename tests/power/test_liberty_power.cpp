@@ -72,3 +72,14 @@ TEST_CASE("every OSU018 output arc has an energy for both transitions", "[power]
   CHECK(from_s->rise->Lookup(0.1, 0.06) == Approx(0.15628));
   CHECK(from_s->fall->Lookup(0.1, 0.06) == Approx(0.15628));
 }
+
+TEST_CASE("outputs list the pins of their delay arcs, and not those of timing checks", "[power]") {
+  using Pins = std::vector<std::string>;
+  const Library& library = Osu018();
+  CHECK(library.Cell("INVX1").FindPin("Y")->timing_from == Pins{"A"});
+  CHECK(library.Cell("AOI21X1").FindPin("Y")->timing_from == Pins{"A", "B", "C"});
+  // CLK->Q (rising_edge), R->Q (clear), S->Q (preset); D's setup and hold sit on D.
+  CHECK(library.Cell("DFFSR").FindPin("Q")->timing_from == Pins{"CLK", "R", "S"});
+  CHECK(library.Cell("DFFPOSX1").FindPin("Q")->timing_from == Pins{"CLK"});
+  CHECK(library.Cell("DFFPOSX1").FindPin("D")->timing_from.empty());
+}

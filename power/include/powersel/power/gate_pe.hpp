@@ -2,6 +2,7 @@
 // one per lane, each from its own input stream.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <span>
 
@@ -11,6 +12,11 @@
 #include "powersel/tb/pe_model.hpp"
 
 namespace powersel::power {
+
+// The load outside the PE netlist on each output port's nets, as GatePe prices it: the input
+// it feeds in the neighbouring PE (pins + wire estimate). Static timing takes the same.
+std::map<int, double> PeOutputLoads(const GateNetlist& netlist, const Library& library,
+                                    const GateEnergyOptions& options);
 
 class GatePe {
  public:

@@ -1,5 +1,6 @@
 // What energy needs from a Liberty (.lib) standard-cell library: units, the nominal voltage,
-// pin capacitances, cell functions and flip-flops, and internal-energy tables.
+// pin capacitances, cell functions and flip-flops, and internal-energy tables; of timing, only
+// which arcs exist (their delays come from OpenSTA, sdf.hpp).
 #pragma once
 
 #include <filesystem>
@@ -39,6 +40,9 @@ struct LibertyPin {
   double fall_capacitance = 0;
   std::string function;  // outputs of combinational cells or of flip-flops
   std::vector<InternalPower> internal_power;
+  // Outputs: the related pins of the delay arcs that end here (timing groups that are not
+  // setup/hold-style checks), the arcs static timing must give a delay for.
+  std::vector<std::string> timing_from;
 
   double Capacitance() const { return 0.5 * (rise_capacitance + fall_capacitance); }
 };

@@ -11,6 +11,7 @@ namespace powersel::power {
 struct MappedDesign {
   std::filesystem::path netlist_json;  // modules ws_array and ws_pe_gates
   std::filesystem::path report;        // Yosys `stat -liberty`: cells and area per module
+  std::filesystem::path pe_verilog;    // module ws_pe_gates alone, for Verilator and OpenSTA
 };
 
 // Runs Yosys on the array of `shape` for `liberty`, writing into `dir`. Throws InputError if
