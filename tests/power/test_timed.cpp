@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "characterize_stimuli.hpp"
 #include "gate_fixtures.hpp"
 #include "icarus_pe.hpp"
@@ -255,4 +257,51 @@ TEST_CASE("per-net transitions equal Icarus Verilog's for 7 weights over 10^4 cy
                                      << PeNetlist().net_count - 3 << " nets, " << transitions
                                      << " transitions, largest per-net difference " << worst);
   CHECK(worst == 0);
+}
+
+namespace {
+
+// Timed over zero-delay energy per cycle (clock included) for each weight, uniform stimulus.
+std::vector<double> EnergyRatios(const std::vector<int>& weights, int counted_cycles) {
+  const GateNetlist& netlist = PeNetlist();
+  const auto streams = WeightStreams(weights, counted_cycles);
+  const auto lanes = static_cast<int>(weights.size());
+  GatePe zero_delay(netlist, Osu018(), GateEnergyOptions{}, lanes);
+  std::vector<powersel::tb::PeInputs> inputs(weights.size());
+  for (std::size_t cycle = 0; cycle < streams.front().size(); ++cycle) {
+    if (cycle == kFirstCounted) {
+      zero_delay.meter().Clear();
+    }
+    for (std::size_t lane = 0; lane < weights.size(); ++lane) {
+      inputs[lane] = streams[lane][cycle];
+    }
+    zero_delay.Step(inputs);
+  }
+  TimedSimulator timed(netlist, PeDelays());
+  RunTimed(timed, streams);
+  const std::vector<double> timed_fj = timed.LaneEnergyFj(zero_delay.table(), lanes);
+  std::vector<double> ratios;
+  for (std::size_t lane = 0; lane < weights.size(); ++lane) {
+    ratios.push_back(timed_fj[lane] / zero_delay.meter().lane_energy_fj()[lane]);
+  }
+  return ratios;
+}
+
+}  // namespace
+
+TEST_CASE("glitches cost nothing extra at weight 0 and most at dense and negative weights",
+          "[power][timed]") {
+  const std::vector<int> weights = {0, 1, 64, -128, 85, 127, -1};
+  const int cycles = std::getenv("POWERSEL_TIMED_CYCLES") != nullptr
+                         ? std::atoi(std::getenv("POWERSEL_TIMED_CYCLES"))
+                         : 300;
+  const std::vector<double> ratios = EnergyRatios(weights, cycles);
+  std::string table;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    table += fmt::format(" {}: x{:.2f}", weights[i], ratios[i]);
+  }
+  WARN("timed / zero-delay energy per cycle, uniform stimulus, " << cycles << " cycles:" << table);
+  for (const double ratio : ratios) {
+    CHECK(ratio >= 1.0);
+  }
 }
