@@ -8,8 +8,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
-#include <optional>
 #include <stdexcept>
 
 #include "powersel/common/errors.hpp"
