@@ -23,6 +23,8 @@ int Run(const BenchGatesOptions& options) {
   fmt::print("{:<44} {:>14}\n", "simulator", "PE-cycles/s");
   fmt::print("{:<44} {:>14.4g}\n", "gate level, bit-parallel with energy (64 PEs)",
              result.gate_simulator_pe_cycles_per_s);
+  fmt::print("{:<44} {:>14.4g}\n", "gate level, timed with glitches (64 PEs)",
+             result.timed_pe_cycles_per_s);
   fmt::print("{:<44} {:>14.4g}\n", "gate level, Verilator (one PE)",
              result.verilator_gates_pe_cycles_per_s);
   fmt::print("{:<44} {:>14.4g}\n", "RTL, Verilator (one PE)", result.verilator_rtl_pe_cycles_per_s);
@@ -33,6 +35,7 @@ int Run(const BenchGatesOptions& options) {
   WriteJsonAtomically(options.common.out / "bench-gates.json",
                       {{"pe_cycles", result.pe_cycles},
                        {"gate_simulator_pe_cycles_per_s", result.gate_simulator_pe_cycles_per_s},
+                       {"timed_pe_cycles_per_s", result.timed_pe_cycles_per_s},
                        {"verilator_gates_pe_cycles_per_s", result.verilator_gates_pe_cycles_per_s},
                        {"verilator_rtl_pe_cycles_per_s", result.verilator_rtl_pe_cycles_per_s},
                        {"rtl_array_pe_cycles_per_s", result.rtl_array_pe_cycles_per_s},

@@ -1,0 +1,369 @@
+// Event-driven timed simulation of a mapped netlist, 64 lanes at once. The delay rule (see the
+// header) never cancels an event, it only lets the update take the latest value; so lanes need
+// no per-lane event bookkeeping: an event is (time, net, lane mask), and an update is one word
+// operation, out ^= (out ^ latest) & lanes.
+#include "powersel/power/timed_simulator.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+
+#include "powersel/common/errors.hpp"
+#include "powersel/power/gate_simulator.hpp"
+#include "timed_netlist.hpp"
+
+namespace powersel::power {
+
+using detail::CombinationalOutput;
+using detail::FlipFlop;
+using detail::FlipFlopOutput;
+
+class TimedSimulator::Impl {
+ public:
+  Impl(const GateNetlist& netlist, const NetlistDelays& delays, const TimedOptions& options)
+      : options_(options) {
+    const auto nets = static_cast<std::size_t>(netlist.net_count);
+    detail::TimedNetlist timed = detail::CompileTimedNetlist(netlist, delays);
+    outputs_ = std::move(timed.outputs);
+    flops_ = std::move(timed.flops);
+    readers_.resize(nets);
+    for (std::size_t o = 0; o < outputs_.size(); ++o) {
+      for (const int net : outputs_[o].inputs) {
+        readers_[static_cast<std::size_t>(net)].push_back(static_cast<int>(o));
+      }
+    }
+    for (std::size_t f = 0; f < flops_.size(); ++f) {
+      for (const int net : flops_[f].async_inputs) {
+        readers_[static_cast<std::size_t>(net)].push_back(-1 - static_cast<int>(f));
+      }
+    }
+    for (const GateNetlist::Port& port : netlist.ports) {
+      for (const int net : port.nets) {
+        if (port.is_input && net > 1) {
+          primary_inputs_.push_back(net);
+        }
+      }
+    }
+    stamp_.assign(outputs_.size() + flops_.size(), 0);
+    changed_now_.assign(nets, 0);
+    pending_inputs_.assign(nets, 0);
+    rises_.assign(nets * kLanes, 0);
+    falls_.assign(nets * kLanes, 0);
+    wheel_.resize(static_cast<std::size_t>(options.clock_period_ps));
+    occupied_.assign(wheel_.size() / 64 + 1, 0);
+
+    // Power-on as the zero-delay simulator has it: registers low, the logic settled.
+    const GateSimulator settled(netlist);
+    values_.resize(nets);
+    for (std::size_t net = 0; net < nets; ++net) {
+      values_[net] = settled.Value(static_cast<int>(net));
+    }
+    latest_ = values_;
+    state_.assign(flops_.size(), 0);
+    for (std::size_t f = 0; f < flops_.size(); ++f) {
+      state_[f] = ApplyAsync(f, 0);
+    }
+  }
+
+  void SetInputBit(int net, std::uint64_t lanes) {
+    pending_inputs_[static_cast<std::size_t>(net)] = lanes;
+  }
+
+  int Step() {
+    // The edge: every flip-flop takes what its inputs settled to; Q follows after CLK->Q.
+    for (std::size_t f = 0; f < flops_.size(); ++f) {
+      Gather(flops_[f].inputs);
+      state_[f] = ApplyAsync(f, flops_[f].next_state.Evaluate(gathered_));
+    }
+    for (std::size_t f = 0; f < flops_.size(); ++f) {
+      DriveFlipFlop(f, 0, true);
+    }
+    for (const int net : primary_inputs_) {
+      const auto n = static_cast<std::size_t>(net);
+      if (const std::uint64_t diff = pending_inputs_[n] ^ latest_[n]; diff != 0) {
+        latest_[n] = pending_inputs_[n];
+        Schedule(options_.input_offset_ps, net, diff);
+      }
+    }
+    int last = 0;
+    for (int t = NextTime(0); t >= 0; t = NextTime(t + 1)) {
+      last = t;
+      auto& bucket = wheel_[static_cast<std::size_t>(t)];
+      while (!bucket.empty()) {  // zero-delay arcs append to the bucket being run
+        events_.swap(bucket);
+        bucket.clear();
+        Run(t);
+      }
+      occupied_[static_cast<std::size_t>(t) / 64] &= ~(std::uint64_t{1} << (t % 64));
+    }
+    return last;
+  }
+
+  std::uint64_t Value(int net) const { return values_[static_cast<std::size_t>(net)]; }
+  std::uint64_t Rises(int net, int lane) const { return rises_[Index(net, lane)]; }
+  std::uint64_t Falls(int net, int lane) const { return falls_[Index(net, lane)]; }
+  void ClearCounts() {
+    std::fill(rises_.begin(), rises_.end(), 0);
+    std::fill(falls_.begin(), falls_.end(), 0);
+  }
+
+ private:
+  static std::size_t Index(int net, int lane) {
+    return static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane);
+  }
+
+  void Gather(const std::vector<int>& nets) {
+    gathered_.resize(nets.size());
+    for (std::size_t i = 0; i < nets.size(); ++i) {
+      gathered_[i] = values_[static_cast<std::size_t>(nets[i])];
+    }
+  }
+
+  // `state` with clear and preset applied, from the flip-flop's current input values.
+  std::uint64_t ApplyAsync(std::size_t f, std::uint64_t state) {
+    const FlipFlop& flop = flops_[f];
+    if (!flop.clear && !flop.preset) {
+      return state;
+    }
+    Gather(flop.inputs);
+    if (flop.preset) {
+      state |= flop.preset->Evaluate(gathered_);
+    }
+    if (flop.clear) {
+      state &= ~flop.clear->Evaluate(gathered_);  // clear wins, as in GateSimulator
+    }
+    return state;
+  }
+
+  void DriveFlipFlop(std::size_t f, int now, bool clocked) {
+    const std::uint64_t state[2] = {state_[f], ~state_[f]};
+    for (const FlipFlopOutput& output : flops_[f].outputs) {
+      const auto n = static_cast<std::size_t>(output.net);
+      const std::uint64_t value = output.function.Evaluate(state);
+      if (const std::uint64_t diff = value ^ latest_[n]; diff != 0) {
+        latest_[n] = value;
+        Schedule(now + (clocked ? output.clock_rise_ps : output.async_rise_ps), output.net,
+                 diff & value);
+        Schedule(now + (clocked ? output.clock_fall_ps : output.async_fall_ps), output.net,
+                 diff & ~value);
+      }
+    }
+  }
+
+  void Schedule(int at, int net, std::uint64_t lanes) {
+    if (lanes == 0) {
+      return;
+    }
+    if (at >= options_.clock_period_ps) {
+      throw std::runtime_error(fmt::format(
+          "timed simulation: an event at {} ps does not settle within the {} ps clock period", at,
+          options_.clock_period_ps));
+    }
+    auto& bucket = wheel_[static_cast<std::size_t>(at)];
+    if (!bucket.empty() && bucket.back().net == net) {
+      bucket.back().lanes |= lanes;  // the same net at the same time: one event
+    } else {
+      bucket.push_back({net, lanes});
+    }
+    occupied_[static_cast<std::size_t>(at) / 64] |= std::uint64_t{1} << (at % 64);
+  }
+
+  int NextTime(int from) const {
+    for (auto word = static_cast<std::size_t>(from) / 64; word < occupied_.size(); ++word) {
+      std::uint64_t bits = occupied_[word];
+      if (word == static_cast<std::size_t>(from) / 64) {
+        bits &= ~std::uint64_t{0} << (from % 64);
+      }
+      if (bits != 0) {
+        return static_cast<int>(word * 64) + std::countr_zero(bits);
+      }
+    }
+    return -1;
+  }
+
+  // Applies the updates due at `now`, then evaluates every reader of a net that changed once.
+  void Run(int now) {
+    touched_.clear();
+    for (const Event& event : events_) {
+      const auto n = static_cast<std::size_t>(event.net);
+      const std::uint64_t old = values_[n];
+      const std::uint64_t updated = old ^ ((old ^ latest_[n]) & event.lanes);
+      if (const std::uint64_t changed = old ^ updated; changed != 0) {
+        values_[n] = updated;
+        Count(rises_, n, changed & updated);
+        Count(falls_, n, changed & old);
+        if (changed_now_[n] == 0) {
+          touched_.push_back(event.net);
+        }
+        changed_now_[n] |= changed;
+      }
+    }
+    ++epoch_;
+    dirty_.clear();
+    for (const int net : touched_) {
+      for (const int reader : readers_[static_cast<std::size_t>(net)]) {
+        const std::size_t slot = reader >= 0
+                                     ? static_cast<std::size_t>(reader)
+                                     : outputs_.size() + static_cast<std::size_t>(-1 - reader);
+        if (stamp_[slot] != epoch_) {
+          stamp_[slot] = epoch_;
+          dirty_.push_back(reader);
+        }
+      }
+    }
+    for (const int reader : dirty_) {
+      if (reader >= 0) {
+        Evaluate(outputs_[static_cast<std::size_t>(reader)], now);
+      } else {
+        const auto f = static_cast<std::size_t>(-1 - reader);
+        state_[f] = ApplyAsync(f, state_[f]);
+        DriveFlipFlop(f, now, false);
+      }
+    }
+    for (const int net : touched_) {
+      changed_now_[static_cast<std::size_t>(net)] = 0;
+    }
+  }
+
+  void Evaluate(const CombinationalOutput& output, int now) {
+    Gather(output.inputs);
+    const auto n = static_cast<std::size_t>(output.net);
+    const std::uint64_t value = output.function.Evaluate(gathered_);
+    const std::uint64_t diff = value ^ latest_[n];
+    if (diff == 0) {
+      return;
+    }
+    latest_[n] = value;
+    // Each lane takes the arc of the input that changed now, the fastest if several did.
+    auto schedule = [&](std::uint64_t lanes, const std::vector<int>& order,
+                        const std::vector<int>& delay_ps) {
+      for (const int i : order) {
+        if (lanes == 0) {
+          return;
+        }
+        const auto input = static_cast<std::size_t>(output.inputs[static_cast<std::size_t>(i)]);
+        if (const std::uint64_t by_this = lanes & changed_now_[input]; by_this != 0) {
+          Schedule(now + delay_ps[static_cast<std::size_t>(i)], output.net, by_this);
+          lanes &= ~by_this;
+        }
+      }
+      // Unreachable: a lane's value only changes when one of its inputs did.
+      Schedule(now + delay_ps[static_cast<std::size_t>(order.back())], output.net, lanes);
+    };
+    schedule(diff & value, output.rise_order, output.rise_ps);
+    schedule(diff & ~value, output.fall_order, output.fall_ps);
+  }
+
+  static void Count(std::vector<std::uint64_t>& counts, std::size_t net, std::uint64_t lanes) {
+    for (; lanes != 0; lanes &= lanes - 1) {
+      ++counts[net * kLanes + static_cast<std::size_t>(std::countr_zero(lanes))];
+    }
+  }
+
+  struct Event {
+    int net;
+    std::uint64_t lanes;
+  };
+
+  TimedOptions options_;
+  std::vector<CombinationalOutput> outputs_;
+  std::vector<FlipFlop> flops_;
+  std::vector<std::vector<int>> readers_;  // per net: outputs >= 0, flip-flops -1 - f
+  std::vector<int> primary_inputs_;
+  std::vector<std::uint64_t> values_;  // what each net is now
+  std::vector<std::uint64_t> latest_;  // what its driver last evaluated to
+  std::vector<std::uint64_t> state_;
+  std::vector<std::uint64_t> pending_inputs_;
+  std::vector<std::uint64_t> changed_now_;  // lanes of each net that changed at this time
+  std::vector<std::uint64_t> gathered_;
+  std::vector<std::uint64_t> rises_;  // [net * kLanes + lane]
+  std::vector<std::uint64_t> falls_;
+  std::vector<std::vector<Event>> wheel_;  // events per ps of the cycle
+  std::vector<std::uint64_t> occupied_;    // bit per non-empty wheel slot
+  std::vector<Event> events_;
+  std::vector<int> touched_;
+  std::vector<int> dirty_;
+  std::vector<std::uint32_t> stamp_;
+  std::uint32_t epoch_ = 0;
+};
+
+TimedSimulator::TimedSimulator(const GateNetlist& netlist, const NetlistDelays& delays,
+                               const TimedOptions& options)
+    : netlist_(netlist), impl_(std::make_unique<Impl>(netlist, delays, options)) {}
+
+TimedSimulator::~TimedSimulator() = default;
+
+void TimedSimulator::SetInputBit(int input_net, std::uint64_t lanes) {
+  impl_->SetInputBit(input_net, lanes);
+}
+
+void TimedSimulator::SetPeInputs(std::span<const tb::PeInputs> lanes) {
+  auto drive = [&](const char* port, auto field) {
+    const GateNetlist::Port& found = netlist_.FindPort(port);
+    for (std::size_t bit = 0; bit < found.nets.size(); ++bit) {
+      std::uint64_t word = 0;
+      for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
+        word |= ((static_cast<std::uint64_t>(field(lanes[lane])) >> bit) & 1U) << lane;
+      }
+      impl_->SetInputBit(found.nets[bit], word);
+    }
+  };
+  drive("act_i", [](const tb::PeInputs& in) { return std::int64_t{in.act}; });
+  drive("act_valid_i", [](const tb::PeInputs& in) { return std::int64_t{in.act_valid}; });
+  drive("psum_i", [](const tb::PeInputs& in) { return std::int64_t{in.psum}; });
+  drive("weight_i", [](const tb::PeInputs& in) { return std::int64_t{in.weight}; });
+  drive("wload_shift_i", [](const tb::PeInputs& in) { return std::int64_t{in.shift}; });
+  drive("rst_ni", [](const tb::PeInputs& in) { return std::int64_t{in.rst_n}; });
+}
+
+void TimedSimulator::Step() {
+  ++cycles_;
+  last_event_ps_ = impl_->Step();
+}
+
+std::uint64_t TimedSimulator::Value(int net) const {
+  return impl_->Value(net);
+}
+
+std::int64_t TimedSimulator::PortValue(const GateNetlist::Port& port, int lane,
+                                       bool sign_extend) const {
+  std::uint64_t value = 0;
+  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
+    value |= ((Value(port.nets[bit]) >> lane) & 1U) << bit;
+  }
+  const std::size_t width = port.nets.size();
+  if (sign_extend && width < 64 && ((value >> (width - 1)) & 1U) != 0) {
+    value |= ~std::uint64_t{0} << width;
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+std::uint64_t TimedSimulator::lane_rises(int net, int lane) const {
+  return impl_->Rises(net, lane);
+}
+
+std::uint64_t TimedSimulator::lane_falls(int net, int lane) const {
+  return impl_->Falls(net, lane);
+}
+
+void TimedSimulator::ClearCounts() {
+  cycles_ = 0;
+  impl_->ClearCounts();
+}
+
+std::vector<double> TimedSimulator::LaneEnergyFj(const NetEnergyTable& table, int lanes) const {
+  std::vector<double> energy(static_cast<std::size_t>(lanes),
+                             table.clock_fj_per_cycle() * static_cast<double>(cycles_));
+  for (int net = 2; net < netlist_.net_count; ++net) {
+    for (int lane = 0; lane < lanes; ++lane) {
+      energy[static_cast<std::size_t>(lane)] +=
+          table.rise_fj(net) * static_cast<double>(lane_rises(net, lane)) +
+          table.fall_fj(net) * static_cast<double>(lane_falls(net, lane));
+    }
+  }
+  return energy;
+}
+
+}  // namespace powersel::power
