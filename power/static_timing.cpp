@@ -13,19 +13,12 @@
 
 #include "powersel/common/errors.hpp"
 #include "powersel/common/files.hpp"
+#include "powersel/common/shell.hpp"
 #include "powersel/power/sdf.hpp"
 
 namespace powersel::power {
 
 namespace {
-
-std::string ShellQuoted(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
 
 std::string FileText(const std::filesystem::path& file, const std::string& what) {
   std::ifstream stream(file, std::ios::binary);

@@ -7,21 +7,9 @@
 
 #include "powersel/common/errors.hpp"
 #include "powersel/common/files.hpp"
+#include "powersel/common/shell.hpp"
 
 namespace powersel::power {
-
-namespace {
-
-// Single quotes for the shell, with embedded quotes escaped.
-std::string ShellQuoted(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
-
-}  // namespace
 
 MappedDesign MapArrayToLibrary(const std::filesystem::path& liberty, tb::ArrayShape shape,
                                const std::filesystem::path& dir) {
