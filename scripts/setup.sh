@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ccache       # compiler, build system, compile cache
   verilator yosys                    # RTL simulation and synthesis
   opensta                            # static timing: per-arc delays (SDF) for the timed energy
+  iverilog                           # the independent check of the timed gate-level simulation
   libtorch-dev python3-torch         # quantization-aware training; PyTorch for the benchmark
   libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   qflow-tech-osu018 qflow-tech-osu035  # OSU standard-cell liberties (0.18 um default)
