@@ -1,8 +1,11 @@
 #include "powersel/common/idx.hpp"
 
+#include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -58,15 +61,36 @@ IdxArray ReadIdx(const std::filesystem::path& path) {
                      "expected an unsigned-byte IDX header (00 00 08 <dims>)");
   }
   IdxArray array;
-  std::size_t count = 1;
   for (std::uint8_t d = 0; d < magic[3]; ++d) {
     std::array<std::uint8_t, 4> dim{};
     ReadExactly(file.get(), dim.data(), dim.size(), path, "dims");
     array.dims.push_back(BigEndian32(dim.data()));
-    count *= array.dims.back();
+    // Matrix and the datasets index with int.
+    if (array.dims.back() > static_cast<std::uint32_t>(std::numeric_limits<int>::max())) {
+      throw InputError(path.string(), fmt::format("dims[{}]", d),
+                       fmt::format("{} is above 2^31 - 1", array.dims.back()));
+    }
   }
-  array.values.resize(count);
-  ReadExactly(file.get(), array.values.data(), count, path, "data");
+  // ItemSize() multiplies all dims but the first, which can overflow even when the first is 0.
+  std::size_t item = 1;
+  std::size_t count = 0;
+  for (std::size_t d = 1; d < array.dims.size(); ++d) {
+    if (__builtin_mul_overflow(item, std::size_t{array.dims[d]}, &item)) {
+      throw InputError(path.string(), "dims", "the product of the dimensions overflows");
+    }
+  }
+  if (__builtin_mul_overflow(item, std::size_t{array.dims[0]}, &count)) {
+    throw InputError(path.string(), "dims", "the product of the dimensions overflows");
+  }
+  // Read in chunks instead of allocating the declared size up front: a corrupt header must not
+  // claim gigabytes before the data runs out.
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  while (array.values.size() < count) {
+    const std::size_t at = array.values.size();
+    const std::size_t chunk = std::min(kChunk, count - at);
+    array.values.resize(at + chunk);
+    ReadExactly(file.get(), array.values.data() + at, chunk, path, "data");
+  }
   std::uint8_t extra = 0;
   if (gzread(file.get(), &extra, 1) != 0) {
     throw InputError(path.string(), "data", "trailing bytes after the declared dimensions");
