@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "liberty_syntax.hpp"
@@ -18,6 +19,8 @@ namespace {
 
 using detail::LibertyAttribute;
 using detail::LibertyGroup;
+
+constexpr std::size_t kAnyCount = std::numeric_limits<std::size_t>::max();
 
 class LibertyReader {
  public:
@@ -48,6 +51,25 @@ class LibertyReader {
     throw InputError(file_.string(), fmt::format("line {}: {}", line, field), problem);
   }
 
+  // Every attribute is read through here: "name : value;" has one value, "name (a, b);" as
+  // many as it lists and "name ();" none, which a reader must not take the first of.
+  const std::vector<std::string>& Values(const LibertyAttribute& attribute, std::size_t min,
+                                         std::size_t max) const {
+    const std::size_t count = attribute.values.size();
+    if (count < min || count > max) {
+      const std::string expected =
+          min == max         ? fmt::format("{} value{}", min, min == 1 ? "" : "s")
+          : max == kAnyCount ? fmt::format("at least {} value{}", min, min == 1 ? "" : "s")
+                             : fmt::format("{} to {} values", min, max);
+      Fail(attribute.line, attribute.name, fmt::format("expected {}, found {}", expected, count));
+    }
+    return attribute.values;
+  }
+
+  const std::string& Value(const LibertyAttribute& attribute) const {
+    return Values(attribute, 1, 1).front();
+  }
+
   double Number(const std::string& text, int line, const std::string& field) const {
     try {
       std::size_t used = 0;
@@ -64,13 +86,12 @@ class LibertyReader {
   double NumberAttribute(const LibertyGroup& group, const std::string& name,
                          double fallback) const {
     const LibertyAttribute* attribute = group.Find(name);
-    return attribute == nullptr ? fallback
-                                : Number(attribute->values.front(), attribute->line, name);
+    return attribute == nullptr ? fallback : Number(Value(*attribute), attribute->line, name);
   }
 
   std::vector<double> NumberList(const LibertyAttribute& attribute) const {
     std::vector<double> numbers;
-    for (const std::string& text : attribute.values) {
+    for (const std::string& text : Values(attribute, 1, kAnyCount)) {
       std::stringstream stream(text);
       std::string item;
       while (std::getline(stream, item, ',')) {
@@ -86,7 +107,7 @@ class LibertyReader {
 
   // "1ns" -> (1, "ns"); "10ps" -> (10, "ps").
   std::pair<double, std::string> ScaledUnit(const LibertyAttribute& attribute) const {
-    const std::string& text = attribute.values.front();
+    const std::string& text = Value(attribute);
     const std::size_t split = text.find_first_not_of("0123456789.");
     if (split == 0 || split == std::string::npos) {
       Fail(attribute.line, attribute.name, fmt::format("expected e.g. \"1ns\", got '{}'", text));
@@ -112,12 +133,13 @@ class LibertyReader {
       library.voltage_unit_v = scale * per_volt;
     }
     const LibertyAttribute* capacitance = root.Find("capacitive_load_unit");
-    if (capacitance == nullptr || capacitance->values.size() != 2) {
+    if (capacitance == nullptr) {
       Fail(root.line, "capacitive_load_unit",
            "missing (expected e.g. capacitive_load_unit (1,pf))");
     }
-    const double scale = Number(capacitance->values[0], capacitance->line, "capacitive_load_unit");
-    std::string unit = capacitance->values[1];
+    const std::vector<std::string>& scale_and_unit = Values(*capacitance, 2, 2);
+    const double scale = Number(scale_and_unit[0], capacitance->line, "capacitive_load_unit");
+    std::string unit = scale_and_unit[1];
     std::transform(unit.begin(), unit.end(), unit.begin(), ::tolower);
     const double per_pf = unit == "pf" ? 1.0 : unit == "ff" ? 1e-3 : -1;
     if (per_pf < 0) {
@@ -140,7 +162,7 @@ class LibertyReader {
       if (attribute == nullptr) {
         break;
       }
-      const std::string& name = attribute->values.front();
+      const std::string& name = Value(*attribute);
       if (name == "total_output_net_capacitance") {
         axes.push_back(LookupTable::Axis::kOutputLoad);
       } else if (name == "input_transition_time" || name == "input_net_transition" ||
@@ -190,19 +212,19 @@ class LibertyReader {
     if (direction == nullptr) {
       Fail(group.line, "pin(" + pin.name + ").direction", "missing");
     }
-    pin.is_output = direction->values.front() == "output";
+    pin.is_output = Value(*direction) == "output";
     const LibertyAttribute* clock = group.Find("clock");
-    pin.is_clock = clock != nullptr && clock->values.front() == "true";
+    pin.is_clock = clock != nullptr && Value(*clock) == "true";
     const double capacitance = NumberAttribute(group, "capacitance", 0);
     pin.rise_capacitance = NumberAttribute(group, "rise_capacitance", capacitance);
     pin.fall_capacitance = NumberAttribute(group, "fall_capacitance", capacitance);
     if (const LibertyAttribute* function = group.Find("function")) {
-      pin.function = function->values.front();
+      pin.function = Value(*function);
     }
     for (const LibertyGroup* power : group.Children("internal_power")) {
       InternalPower entry;
       if (const LibertyAttribute* related = power->Find("related_pin")) {
-        entry.related_pin = related->values.front();
+        entry.related_pin = Value(*related);
       }
       for (const LibertyGroup* table : power->Children("rise_power")) {
         entry.rise = ReadTable(*table);
@@ -279,7 +301,7 @@ class LibertyReader {
             {"clear", &flip_flop.clear},
             {"preset", &flip_flop.preset}}) {
         if (const LibertyAttribute* attribute = ff->Find(name)) {
-          *target = attribute->values.front();
+          *target = Value(*attribute);
         }
       }
       if (flip_flop.next_state.empty() || flip_flop.clocked_on.empty()) {
@@ -348,6 +370,10 @@ const LibertyCell& Library::Cell(const std::string& cell_name) const {
 
 Library ReadLiberty(const std::filesystem::path& file) {
   return LibertyReader(file).Read(detail::ParseLibertySyntax(file));
+}
+
+Library ReadLibertyText(const std::string& text, const std::filesystem::path& origin) {
+  return LibertyReader(origin).Read(detail::ParseLibertyText(text, origin.string()));
 }
 
 }  // namespace powersel::power

@@ -70,6 +70,48 @@ TEST_CASE("a malformed liberty is refused with its line", "[power]") {
   CHECK_THROWS_WITH(ReadLiberty("/nonexistent.lib"), Catch::Contains("cannot open"));
 }
 
+TEST_CASE("an attribute with the wrong number of values is refused with its line", "[power]") {
+  // "direction ();" used to segfault: the reader took the first of no values.
+  const std::string good = R"(library (x) {
+  capacitive_load_unit (1, pf);
+  nom_voltage : 1.8;
+  power_lut_template (e) { variable_1 : total_output_net_capacitance; }
+  cell (INV) {
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (Y) {
+      direction : output; function : "!A";
+      internal_power () {
+        related_pin : "A"; rise_power (e) { index_1 ("0.1, 0.2"); values ("1, 2"); }
+      }
+    }
+  }
+  cell (FF) {
+    ff (Q, QN) { next_state : "D"; clocked_on : "CLK"; }
+    pin (CLK) { direction : input; clock : true; }
+  }
+})";
+  REQUIRE(ReadLibertyText(good, "good.lib").cells.size() == 2);
+  const auto [from, to, field] = GENERATE(table<std::string, std::string, std::string>({
+      {"nom_voltage : 1.8", "nom_voltage ()", "line 3: nom_voltage"},
+      {"capacitive_load_unit (1, pf)", "capacitive_load_unit (1)", "line 2: capacitive_load_unit"},
+      {"variable_1 : total_output_net_capacitance", "variable_1 ()", "line 4: variable_1"},
+      {"direction : input", "direction ()", "line 6: direction"},
+      {"capacitance : 0.01", "capacitance (0.01, 0.02)", "line 6: capacitance"},
+      {"function : \"!A\"", "function ()", "line 8: function"},
+      {"related_pin : \"A\"", "related_pin ()", "line 10: related_pin"},
+      {"index_1 (\"0.1, 0.2\")", "index_1 ()", "line 10: index_1"},
+      {"values (\"1, 2\")", "values ()", "line 10: values"},
+      {"next_state : \"D\"", "next_state ()", "line 15: next_state"},
+      {"clock : true", "clock (true, false)", "line 16: clock"},
+  }));
+  CAPTURE(to);
+  std::string bad = good;
+  bad.replace(bad.find(from), from.size(), to);
+  CHECK_THROWS_AS(ReadLibertyText(bad, "bad.lib"), powersel::InputError);
+  CHECK_THROWS_WITH(ReadLibertyText(bad, "bad.lib"),
+                    Catch::StartsWith("bad.lib: " + field + ": expected"));
+}
+
 TEST_CASE("liberty boolean functions follow their truth tables", "[power]") {
   using powersel::power::detail::BooleanFunction;
   const BooleanFunction aoi21("(!((A B)+C))", {"A", "B", "C"});

@@ -88,6 +88,8 @@ struct Library {
 // Throws InputError naming the file, the line and what was expected for a missing,
 // malformed or unsupported library.
 Library ReadLiberty(const std::filesystem::path& file);
+// The same from text in memory (tests, fuzzing); `origin` names it in errors.
+Library ReadLibertyText(const std::string& text, const std::filesystem::path& origin);
 
 // The library the build mapped its gate-level netlist to (CMake POWERSEL_DEFAULT_LIBERTY:
 // Debian's qflow-tech-osu018), the default wherever a liberty is chosen.
