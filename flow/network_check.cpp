@@ -11,6 +11,7 @@ namespace powersel::flow {
 NetworkRtlCheck CheckNetworkOnRtl(const qat::QuantizedNetwork& network,
                                   const qat::ImageDataset& dataset, std::size_t images,
                                   tb::ArrayShape array) {
+  qat::CheckInputShape(network, dataset);
   const qat::IntegerEngine engine(network, array);
   tb::Harness harness({.shape = array});
   const qat::GemmBackend rtl = [&](const Matrix<std::uint8_t>& activations,

@@ -1,8 +1,12 @@
 #include "powersel/qat/integer_engine.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
+#include "powersel/common/errors.hpp"
 #include "powersel/common/files.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/common/parallel.hpp"
@@ -95,6 +99,13 @@ Inference IntegerEngine::Run(std::span<const std::uint8_t> image,
 
 Inference IntegerEngine::Run(std::span<const std::uint8_t> image, const GemmBackend& gemm,
                              const ActivationSink& sink) const {
+  const std::size_t input_size = static_cast<std::size_t>(network_.input_channels) *
+                                 network_.input_height * network_.input_width;
+  if (image.size() != input_size) {
+    throw std::invalid_argument(
+        fmt::format("IntegerEngine::Run: an image of {} values, the network takes {}", image.size(),
+                    input_size));
+  }
   std::vector<std::uint8_t> current(image.begin(), image.end());
   Inference inference;
   for (std::size_t index = 0; index < network_.layers.size(); ++index) {
@@ -148,11 +159,23 @@ Inference IntegerEngine::Run(std::span<const std::uint8_t> image, const GemmBack
   return inference;
 }
 
+void CheckInputShape(const QuantizedNetwork& network, const ImageDataset& dataset) {
+  if (dataset.channels != network.input_channels || dataset.height != network.input_height ||
+      dataset.width != network.input_width) {
+    throw InputError(network.file.string(), "input.shape",
+                     fmt::format("the network takes {}x{}x{} images, {} has {}x{}x{}",
+                                 network.input_channels, network.input_height, network.input_width,
+                                 dataset.name, dataset.channels, dataset.height, dataset.width));
+  }
+}
+
 std::vector<int> IntegerEngine::Predict(const ImageDataset& dataset, int threads,
                                         std::size_t limit) const {
+  CheckInputShape(network_, dataset);
   const std::size_t count = limit == 0 ? dataset.size() : std::min(limit, dataset.size());
   std::vector<int> predicted(count);
-  ParallelFor(count, threads, [&](std::size_t i) { predicted[i] = Run(dataset.Image(i)).predicted; });
+  ParallelFor(count, threads,
+              [&](std::size_t i) { predicted[i] = Run(dataset.Image(i)).predicted; });
   return predicted;
 }
 
@@ -167,6 +190,7 @@ double Top1(const std::vector<int>& predicted, const ImageDataset& dataset) {
 
 void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset,
                         std::size_t images, const std::filesystem::path& dir) {
+  CheckInputShape(engine.network(), dataset);
   const std::size_t count = std::min(images, dataset.size());
   const std::size_t layers = engine.network().layers.size();
   std::vector<IdxArray> captured(layers);

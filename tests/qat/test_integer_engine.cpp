@@ -6,17 +6,16 @@
 #include <random>
 #include <set>
 
+#include "network_fixtures.hpp"
 #include "powersel/common/errors.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/qat/architecture.hpp"
 #include "powersel/qat/integer_engine.hpp"
-#include "network_fixtures.hpp"
 
 using namespace powersel::qat;
-using powersel::qat::testing::RandomLeNet;
 using powersel::Matrix;
+using powersel::qat::testing::RandomLeNet;
 namespace fs = std::filesystem;
-
 
 TEST_CASE("a one-layer network gives hand-computed logits", "[qat]") {
   // Input 2 pixels (1 x 1 x 2 flattened), linear 2 -> 2 without ReLU:
@@ -72,8 +71,7 @@ TEST_CASE("network files round-trip and refuse corruption", "[qat]") {
 
 TEST_CASE("activation capture writes each GEMM layer's streams as IDX", "[qat]") {
   const IntegerEngine engine(RandomLeNet(3));
-  const auto images =
-      powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 3);
+  const auto images = powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 3);
   ImageDataset dataset{"fashion-mnist", 1, 28, 28, {}, {}};
   for (const auto& image : images) {
     dataset.images.insert(dataset.images.end(), image.values().begin(), image.values().end());
@@ -90,4 +88,93 @@ TEST_CASE("activation capture writes each GEMM layer's streams as IDX", "[qat]")
   // Image 1's first conv1 row is its top-left 5 x 5 patch with the 2-pixel zero padding.
   CHECK(conv1.values[784 * 25 + 0] == 0);
   CHECK(conv1.values[784 * 25 + 12] == images[1](0, 0));
+}
+
+TEST_CASE("network files with a right checksum but impossible geometry are refused", "[qat]") {
+  // Each used to pass validation and crash `powersel capture`: a division by zero in im2col
+  // (stride 0), a heap overflow copying the flattened activations (size 30 of 32) and reads
+  // past the activations of an empty convolution output (kernel 11 on a padded 10 x 10).
+  const auto [file, field] = GENERATE(table<std::string, std::string>({
+      {"qnet_stride0.qnet.json", "layers[0].stride: conv1 (conv): stride 0"},
+      {"qnet_flatten_size.qnet.json", "layers[2].out: flatten (flatten): expected 32x1x1"},
+      {"qnet_kernel_too_large.qnet.json", "layers[0].kernel: conv1 (conv): kernel 11 is larger"},
+  }));
+  const fs::path path = fs::path(POWERSEL_TEST_INPUTS) / file;
+  CHECK_THROWS_AS(ReadQuantizedNetwork(path), powersel::InputError);
+  CHECK_THROWS_WITH(ReadQuantizedNetwork(path), Catch::StartsWith(path.string() + ": " + field));
+}
+
+TEST_CASE("validation checks every layer's geometry against its neighbours", "[qat]") {
+  // LeNet-5 layers: conv1 pool1 conv2 pool2 flatten fc1 fc2 fc3.
+  const auto [edit, field] = GENERATE(table<int, std::string>({
+      {0, "input.shape"},
+      {1, "layers[0].out"},
+      {2, "layers[1].stride"},
+      {3, "layers[1].padding"},
+      {4, "layers[2].kernel"},
+      {5, "layers[4].out"},
+      {6, "layers[4].in"},
+      {7, "layers[7].kernel"},
+  }));
+  QuantizedNetwork network = RandomLeNet(5);
+  REQUIRE_NOTHROW(Validate(network));
+  std::vector<QuantLayer>& layers = network.layers;
+  switch (edit) {
+    case 0:
+      network.input_height = layers[0].in_height = 0;
+      break;
+    case 1:
+      layers[0].out_height = 27;  // a 5 x 5 kernel with padding 2 keeps 28
+      break;
+    case 2:
+      layers[1].stride = 0;
+      break;
+    case 3:
+      layers[1].padding = 1;  // the engine pools without padding
+      break;
+    case 4:
+      layers[2].kernel = 15;  // conv2 sees 14 x 14 without padding
+      break;
+    case 5:
+      layers[4].out_channels = 399;  // 16 x 5 x 5 = 400
+      break;
+    case 6:
+      // fc1 straight after pool2, taking its 16 x 5 x 5 output, which is not flat.
+      layers.erase(layers.begin() + 4);
+      layers[4].in_channels = 16;
+      layers[4].in_height = layers[4].in_width = 5;
+      break;
+    case 7:
+      layers[7].kernel = 2;  // a linear layer has no kernel
+      break;
+  }
+  CAPTURE(edit);
+  CHECK_THROWS_AS(Validate(network), std::invalid_argument);
+  CHECK_THROWS_WITH(Validate(network), Catch::StartsWith(field + ": "));
+}
+
+TEST_CASE("a float where the file needs an int8 weight is refused", "[qat]") {
+  // Found by fuzz_qnet: nlohmann cast 1e300 to int8 (undefined behaviour) before the checksum.
+  const fs::path path = fs::temp_directory_path() / "powersel_float_weight.qnet.json";
+  WriteQuantizedNetwork(path, RandomLeNet(2));
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const std::size_t at = text.find("\"weights\":[") + 11;
+  text.insert(at, "1e300,");
+  std::ofstream(path) << text;
+  CHECK_THROWS_WITH(ReadQuantizedNetwork(path),
+                    Catch::Contains("layers[0].weights: expected an integer in -128..127"));
+}
+
+TEST_CASE("capture refuses images of another shape than the network's input", "[qat]") {
+  // A valid network for 1 x 32 x 32 images used to read past each 28 x 28 Fashion-MNIST image.
+  const fs::path path = fs::path(POWERSEL_TEST_INPUTS) / "qnet_input_32x32.qnet.json";
+  const IntegerEngine engine(ReadQuantizedNetwork(path));
+  ImageDataset dataset{"fashion-mnist", 1, 28, 28, std::vector<std::uint8_t>(2 * 784, 7), {0, 1}};
+  const fs::path dir = fs::temp_directory_path() / "powersel_capture_shape";
+  CHECK_THROWS_WITH(CaptureActivations(engine, dataset, 2, dir),
+                    Catch::StartsWith(path.string() + ": input.shape: the network takes 1x32x32"));
+  CHECK_THROWS_AS(engine.Predict(dataset, 1), powersel::InputError);
+  CHECK_THROWS_AS(engine.Run(dataset.Image(0)), std::invalid_argument);
 }

@@ -37,6 +37,7 @@ class IntegerEngine {
  public:
   explicit IntegerEngine(QuantizedNetwork network, tb::ArrayShape array = {64, 64});
 
+  // `image` must hold the network's input (C x H x W values); std::invalid_argument if not.
   Inference Run(std::span<const std::uint8_t> image, const ActivationSink& sink = {}) const;
   Inference Run(std::span<const std::uint8_t> image, const GemmBackend& gemm,
                 const ActivationSink& sink = {}) const;
@@ -54,11 +55,15 @@ class IntegerEngine {
   std::vector<Matrix<std::int8_t>> gemm_weights_;  // per layer (empty for non-GEMM layers)
 };
 
-// For the first `images` images of `dataset`: every GEMM layer's activation matrices, as
-// they stream into the array, in `dir`/act_<layer>.idx.gz (dims: images x M x K).
+// Throws InputError (the network's file, field input.shape) unless the images of `dataset`
+// have the shape the network takes. Predict and CaptureActivations check.
+void CheckInputShape(const QuantizedNetwork& network, const ImageDataset& dataset);
+
 // Top-1 accuracy of `predicted` against the labels of `dataset` (a fraction).
 double Top1(const std::vector<int>& predicted, const ImageDataset& dataset);
 
+// For the first `images` images of `dataset`: every GEMM layer's activation matrices, as
+// they stream into the array, in `dir`/act_<layer>.idx.gz (dims: images x M x K).
 void CaptureActivations(const IntegerEngine& engine, const ImageDataset& dataset,
                         std::size_t images, const std::filesystem::path& dir);
 

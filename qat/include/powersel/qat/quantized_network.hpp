@@ -42,9 +42,14 @@ struct QuantizedNetwork {
   float input_scale = 1.0F / 255.0F;  // uint8 pixels
   int classes = 10;
   std::vector<QuantLayer> layers;
+  // The file it was read from (empty when built in memory): names it in input errors.
+  std::filesystem::path file;
 };
 
-// Throws std::invalid_argument naming the first inconsistency (shapes, sizes, scales).
+// Throws std::invalid_argument naming the first inconsistency: a layer's input that is not the
+// previous output, an output shape that does not follow from the input and the kernel, stride
+// and padding, a kernel larger than the padded input, a flatten that changes the size, weight
+// counts and scales. A network that passes runs in the IntegerEngine without any other check.
 void Validate(const QuantizedNetwork& network);
 
 void WriteQuantizedNetwork(const std::filesystem::path& path, const QuantizedNetwork& network);
