@@ -162,4 +162,21 @@ std::vector<std::int64_t> ConfigNode::IntList(std::string_view key,
   return values;
 }
 
+std::string YamlQuoted(std::string_view text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (byte < 0x20 || byte == 0x7F) {
+      // Raw line breaks would be folded into spaces on reading; escapes are not.
+      quoted += fmt::format("\\x{:02x}", byte);
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + '"';
+}
+
 }  // namespace powersel

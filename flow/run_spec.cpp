@@ -75,6 +75,10 @@ RunSpec LoadRunSpec(const std::filesystem::path& file) {
   return ReadRunSpec(ConfigNode::Load(file));
 }
 
+RunSpec ParseRunSpec(const std::string& text, const std::string& origin) {
+  return ReadRunSpec(ConfigNode::Parse(text, origin));
+}
+
 std::string DumpRunSpec(const RunSpec& spec) {
   return fmt::format(
              "# powersel run configuration (as used for this run directory)\n"
@@ -82,12 +86,13 @@ std::string DumpRunSpec(const RunSpec& spec) {
              "threads: {}\n"
              "array:\n  rows: {}\n  cols: {}\n"
              "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
-             "characterize:\n  liberty: \"{}\"\n  cycles: {}\n"
+             "characterize:\n  liberty: {}\n  cycles: {}\n"
              "rtl_check:\n  images: {}\n",
              spec.seed, spec.threads, spec.array.rows, spec.array.cols,
              spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
-             fmt::join(spec.rtl_regress.extra_sizes, ", "), spec.characterize.liberty.string(),
-             spec.characterize.cycles, spec.rtl_check.images) +
+             fmt::join(spec.rtl_regress.extra_sizes, ", "),
+             YamlQuoted(spec.characterize.liberty.string()), spec.characterize.cycles,
+             spec.rtl_check.images) +
          qat::DumpTrainSpec(spec.train);
 }
 

@@ -61,11 +61,11 @@ TrainSpec ReadTrainSpec(const ConfigNode& section) {
 
 std::string DumpTrainSpec(const TrainSpec& spec) {
   return fmt::format(
-      "train:\n  model: {}\n  dataset: {}\n  data_dir: \"{}\"\n  validation_size: {}\n"
+      "train:\n  model: {}\n  dataset: {}\n  data_dir: {}\n  validation_size: {}\n"
       "  train_limit: {}\n  test_limit: {}\n  float_epochs: {}\n  qat_epochs: {}\n"
       "  batch_size: {}\n  learning_rate: {}\n  lr_decay: {}\n  lr_decay_every: {}\n"
       "  qat_learning_rate: {}\n  per_channel: {}\n  seed: {}\n  threads: {}\n",
-      ModelName(spec.model), DatasetName(spec.data.kind), spec.data.dir.string(),
+      ModelName(spec.model), DatasetName(spec.data.kind), YamlQuoted(spec.data.dir.string()),
       spec.data.validation_size, spec.data.train_limit, spec.data.test_limit, spec.float_epochs,
       spec.qat_epochs, spec.batch_size, spec.learning_rate, spec.lr_decay, spec.lr_decay_every,
       spec.qat_learning_rate, spec.per_channel, spec.seed, spec.threads);

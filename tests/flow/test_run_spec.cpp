@@ -39,6 +39,21 @@ TEST_CASE("the stored configuration reads back to the same spec", "[flow]") {
   CHECK(DumpRunSpec(again) == DumpRunSpec(spec));
 }
 
+TEST_CASE("stored paths read back exactly whatever characters they hold", "[flow]") {
+  // Found by fuzz_run_config: a quoted path with a line break in it was written back raw
+  // between quotes, and the stored config.yaml read back a different path (or none).
+  const std::string path =
+      GENERATE(std::string("/lib/a \"quoted\" name.lib"), std::string("C:\\liberty\\x.lib"),
+               std::string("/lib/two\nlines\tand a tab.lib"));
+  RunSpec spec = DefaultRunSpec();
+  spec.characterize.liberty = path;
+  spec.train.data.dir = path;
+  const RunSpec again = ParseRunSpec(DumpRunSpec(spec), "config.yaml");
+  CHECK(again.characterize.liberty == path);
+  CHECK(again.train.data.dir == path);
+  CHECK(DumpRunSpec(again) == DumpRunSpec(spec));
+}
+
 TEST_CASE("bad configurations name the file and the field", "[flow]") {
   using Catch::Contains;
   const auto unknown = WriteConfig("powersel_cfg_unknown.yaml", "rtl_regress:\n  tiles: 3\n");

@@ -55,4 +55,8 @@ class ConfigNode {
   std::unique_ptr<YAML::Node> node_;
 };
 
+// `text` as a YAML double-quoted scalar that reads back exactly, whatever it holds (quotes,
+// backslashes, line breaks): for configurations written back out, such as config.yaml.
+std::string YamlQuoted(std::string_view text);
+
 }  // namespace powersel

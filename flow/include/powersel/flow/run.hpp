@@ -46,6 +46,8 @@ struct RunSpec {
 RunSpec DefaultRunSpec();
 // Reads a configuration; unknown keys, wrong types and out-of-range values are InputErrors.
 RunSpec LoadRunSpec(const std::filesystem::path& file);
+// The same from text in memory (tests, fuzzing); `origin` names it in errors.
+RunSpec ParseRunSpec(const std::string& text, const std::string& origin);
 // Command-line --seed and --threads: they replace the file's everywhere in the run.
 void OverrideSeed(RunSpec& spec, std::uint64_t seed);
 void OverrideThreads(RunSpec& spec, int threads);
