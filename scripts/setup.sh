@@ -9,6 +9,7 @@ packages=(
   verilator yosys                    # RTL simulation and synthesis
   opensta                            # static timing: per-arc delays (SDF) for the timed energy
   iverilog                           # the independent check of the timed gate-level simulation
+  clang libclang-rt-14-dev           # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
   libtorch-dev python3-torch         # quantization-aware training; PyTorch for the benchmark
   libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   qflow-tech-osu018 qflow-tech-osu035  # OSU standard-cell liberties (0.18 um default)
