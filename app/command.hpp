@@ -24,7 +24,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options);
 // The run configuration from `config` (or the embedded default), with --seed and --threads
 // from the command line applied over it when given (threads always, without a file).
 flow::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
-                              const CLI::App& command);
+                             const CLI::App& command);
 
 // Each subcommand adds itself to `app`; its callback stores the process exit status
 // (0 success, 1 a failed check) in `exit_status`.

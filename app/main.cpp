@@ -21,7 +21,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
 }
 
 flow::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
-                              const CLI::App& command) {
+                             const CLI::App& command) {
   flow::RunSpec spec = config.empty() ? flow::DefaultRunSpec() : flow::LoadRunSpec(config);
   if (command.count("--seed") > 0) {
     flow::OverrideSeed(spec, options.seed);

@@ -1,8 +1,9 @@
+#include "powersel/tb/bench.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <random>
 
-#include "powersel/tb/bench.hpp"
 #include "powersel/tb/harness.hpp"
 
 namespace powersel::tb {

@@ -27,8 +27,7 @@ CharacterizeResult SmallCharacterization(std::uint64_t seed) {
   spec.seed = seed;
   spec.threads = 2;
   spec.equivalence_pe_cycles = 64 * 500;
-  const auto images =
-      powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 2);
+  const auto images = powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 2);
   return Characterize(spec, DefaultMappedDesign().netlist_json, images);
 }
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "powersel/power/liberty.hpp"
 #include "powersel/power/gate_simulator.hpp"
+#include "powersel/power/liberty.hpp"
 
 namespace powersel::power {
 
