@@ -1,6 +1,7 @@
 #include "powersel/common/config.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -137,6 +138,17 @@ bool ConfigNode::Bool(std::string_view key, bool fallback) const {
 std::string ConfigNode::String(std::string_view key, const std::string& fallback) const {
   const YAML::Node child = (*node_)[std::string(key)];
   return child ? Scalar<std::string>(child, *file_, FieldPath(key), "a string") : fallback;
+}
+
+std::string ConfigNode::Choice(std::string_view key, const std::string& fallback,
+                               const std::vector<std::string>& allowed) const {
+  std::string value = String(key, fallback);
+  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+    throw InputError(
+        *file_, FieldPath(key),
+        fmt::format("expected one of {}, got \"{}\"", fmt::join(allowed, ", "), value));
+  }
+  return value;
 }
 
 std::vector<std::int64_t> ConfigNode::IntList(std::string_view key,

@@ -86,6 +86,7 @@ power::CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::file
   power::CharacterizeSpec characterize;
   characterize.liberty = spec.characterize.liberty;
   characterize.cycles = spec.characterize.cycles;
+  characterize.measurement = spec.characterize.measurement;
   characterize.seed = spec.seed;
   characterize.threads = spec.threads;
   power::CharacterizeResult result = power::CharacterizeLibrary(characterize, out);
@@ -122,6 +123,14 @@ TrainStep TrainAndCheck(const RunSpec& spec, const std::filesystem::path& out) {
   EnsureOutputDirectory(out, "--out");
   WriteFileAtomically(out / "config.yaml", DumpRunSpec(spec));
   return TrainInto(spec, data, out);
+}
+
+void WriteCharacterizationReport(const std::filesystem::path& dir,
+                                 const power::CharacterizeResult& result) {
+  Report report("powersel characterize");
+  ReportCharacterization(report, result);
+  WriteFileAtomically(dir / "report.md", report.Markdown());
+  WriteFileAtomically(dir / "report.html", report.Html());
 }
 
 RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {

@@ -1,6 +1,7 @@
 #include "run_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "powersel/common/gnuplot.hpp"
 
@@ -59,13 +60,17 @@ void ReportRegressions(Report& report, const std::vector<RegressionOutcome>& reg
 }
 
 void ReportCharacterization(Report& report, const power::CharacterizeResult& result) {
+  const bool timed = result.measurement == power::Measurement::kTimed;
   report.Heading("Gate-level MAC energy");
   report.Paragraph(fmt::format(
-      "{}: the PE maps to {} cells ({} flip-flops, area {:.0f}); it equals the RTL PE over {} "
-      "random PE-cycles ({} mismatches). Clock floor {:.1f} fJ per cycle. Energies are per PE "
-      "cycle, zero-delay (no glitches). Table: mac_energy.csv.",
+      "{}: the PE maps to {} cells ({} flip-flops, area {:.0f}); the {} gate-level PE equals the "
+      "RTL PE over {} random PE-cycles ({} mismatches). Clock floor {:.1f} fJ per cycle. "
+      "Energies are per PE cycle (pe scope), measurement **{}**{}. Table: mac_energy.csv.",
       result.liberty.filename().string(), result.pe_cells, result.pe_flip_flops, result.pe_area,
-      result.equivalence_pe_cycles, result.equivalence_mismatches, result.clock_fj_per_cycle));
+      power::MeasurementName(result.measurement), result.equivalence_pe_cycles,
+      result.equivalence_mismatches, result.clock_fj_per_cycle,
+      power::MeasurementName(result.measurement),
+      timed ? " (delays from OpenSTA, glitches counted)" : " (no glitches)"));
   std::vector<std::vector<std::string>> rows;
   for (const char* stimulus : {"uniform", "conv", "psum_same_sign", "psum_sign_flip"}) {
     rows.push_back({stimulus});
@@ -80,6 +85,27 @@ void ReportCharacterization(Report& report, const power::CharacterizeResult& res
   }
   report.Table({"", "check", "numbers (fJ)"}, checks);
   report.Image("mac_energy.png", "Energy per PE cycle against the weight value");
+  if (result.comparisons.empty()) {
+    return;
+  }
+  report.Heading("Glitches: timed against zero-delay");
+  report.Paragraph(
+      "The same stimuli measured both ways. Glitch share = (timed - zero-delay) / timed, per "
+      "weight, then averaged; the rank correlation and the swapped pairs say how far glitches "
+      "reorder the weights. Per weight: glitch_by_weight.csv.");
+  std::vector<std::vector<std::string>> modes;
+  for (const power::ModeComparison& c : result.comparisons) {
+    modes.push_back({c.stimulus, fmt::format("{:.0f}", c.mean_timed_fj),
+                     fmt::format("{:.0f}", c.mean_zero_delay_fj),
+                     fmt::format("x{:.2f}", c.mean_timed_fj / c.mean_zero_delay_fj),
+                     Percent(c.mean_glitch_share), fmt::format("{:.3f}", c.spearman_rho),
+                     Percent(c.swapped_pairs), fmt::format("{}", fmt::join(c.dearest_timed, ", ")),
+                     fmt::format("{}", fmt::join(c.dearest_zero_delay, ", "))});
+  }
+  report.Table({"stimulus", "timed fJ", "zero-delay fJ", "ratio", "glitch share", "Spearman rho",
+                "swapped pairs", "dearest (timed)", "dearest (zero-delay)"},
+               modes);
+  report.Image("mac_energy_modes.png", "Timed and zero-delay energy against the weight value");
 }
 
 void ReportTraining(Report& report, const RunSpec& spec, const TrainStep& step) {

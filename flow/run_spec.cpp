@@ -34,10 +34,16 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   const auto sizes = regress.IntList("extra_sizes", default_sizes, 1, kMaxArraySize);
   step.extra_sizes.assign(sizes.begin(), sizes.end());
   const ConfigNode characterize = root.Section("characterize");
-  characterize.ExpectOnly({"liberty", "cycles"});
+  characterize.ExpectOnly({"liberty", "cycles", "measurement"});
   spec.characterize.liberty = characterize.String("liberty", spec.characterize.liberty.string());
   spec.characterize.cycles =
       static_cast<int>(characterize.Int("cycles", spec.characterize.cycles, 16, 10'000'000));
+  std::vector<std::string> measurements;
+  for (const auto& [name, measurement] : power::MeasurementsByName()) {
+    measurements.push_back(name);
+  }
+  spec.characterize.measurement = power::MeasurementsByName().at(characterize.Choice(
+      "measurement", power::MeasurementName(spec.characterize.measurement), measurements));
   spec.train = qat::ReadTrainSpec(root.Section("train"));
   const ConfigNode rtl_check = root.Section("rtl_check");
   rtl_check.ExpectOnly({"images"});
@@ -86,13 +92,13 @@ std::string DumpRunSpec(const RunSpec& spec) {
              "threads: {}\n"
              "array:\n  rows: {}\n  cols: {}\n"
              "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
-             "characterize:\n  liberty: {}\n  cycles: {}\n"
+             "characterize:\n  liberty: {}\n  cycles: {}\n  measurement: {}\n"
              "rtl_check:\n  images: {}\n",
              spec.seed, spec.threads, spec.array.rows, spec.array.cols,
              spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
              fmt::join(spec.rtl_regress.extra_sizes, ", "),
              YamlQuoted(spec.characterize.liberty.string()), spec.characterize.cycles,
-             spec.rtl_check.images) +
+             power::MeasurementName(spec.characterize.measurement), spec.rtl_check.images) +
          qat::DumpTrainSpec(spec.train);
 }
 

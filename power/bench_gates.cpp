@@ -4,9 +4,7 @@
 #include <random>
 
 #include "powersel/power/gate_pe.hpp"
-#include "powersel/power/sdf.hpp"
 #include "powersel/power/synth.hpp"
-#include "powersel/power/timed_simulator.hpp"
 #include "powersel/tb/array_shape.hpp"
 #include "powersel/tb/bench.hpp"
 #include "powersel/tb/regression.hpp"
@@ -63,20 +61,15 @@ GateBenchResult RunGateBenchmark(std::uint64_t pe_cycles, std::uint64_t seed) {
   result.gate_simulator_pe_cycles_per_s =
       static_cast<double>(steps * GatePe::kLanes) / Seconds(start);
 
-  // The timed simulator on the same streams and lanes, right after, on the same core. Its
+  // The timed measurement on the same streams and lanes, right after, on the same core. Its
   // delays come from OpenSTA (cached beside the netlist); a cache hit only hashes.
-  const StaticTimingSpec timing{kDefaultLiberty, DefaultMappedDesign().pe_verilog,
-                                DefaultMappedDesign().netlist_json.parent_path() / "sta",
-                                GateEnergyOptions{}};
-  const NetlistDelays delays = AnnotateDelays(
-      netlist, ReadSdf(WriteSdfWithOpenSta(netlist, library, timing,
-                                           PeOutputLoads(netlist, library, GateEnergyOptions{}))));
-  TimedSimulator timed(netlist, delays);
-  const std::size_t timed_steps = std::max<std::size_t>(1, steps / 4);  // it is slower
+  const NetlistDelays delays =
+      StaticPeDelays(DefaultMappedDesign(), kDefaultLiberty, netlist, library, GateEnergyOptions{});
+  GatePe timed(netlist, library, GateEnergyOptions{}, GatePe::kLanes, &delays);
+  const std::size_t timed_steps = std::max<std::size_t>(1, steps / 16);  // it is slower
   const auto timed_start = Clock::now();
   for (std::size_t step = 0; step < timed_steps; ++step) {
-    timed.SetPeInputs({stream.data() + step % GatePe::kLanes, GatePe::kLanes});
-    timed.Step();
+    timed.Step({stream.data() + step % GatePe::kLanes, GatePe::kLanes});
   }
   result.timed_pe_cycles_per_s =
       static_cast<double>(timed_steps * GatePe::kLanes) / Seconds(timed_start);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 
 #include "characterize_stimuli.hpp"
@@ -35,9 +36,9 @@ struct TaskResult {
 };
 
 TaskResult MeasureGroup(const GateNetlist& netlist, const Library& library,
-                        const CharacterizeSpec& spec, int group,
+                        const CharacterizeSpec& spec, const NetlistDelays* delays, int group,
                         const std::vector<tb::PeInputs>& stream) {
-  GatePe gates(netlist, library, spec.energy, GatePe::kLanes);
+  GatePe gates(netlist, library, spec.energy, GatePe::kLanes, delays);
   std::vector<tb::PeInputs> lanes(GatePe::kLanes);
   auto step_all = [&](const tb::PeInputs& shared) {
     std::fill(lanes.begin(), lanes.end(), shared);
@@ -78,15 +79,19 @@ TaskResult MeasureGroup(const GateNetlist& netlist, const Library& library,
 }
 
 std::uint64_t CheckEquivalence(const GateNetlist& netlist, const Library& library,
-                               const CharacterizeSpec& spec, std::uint64_t& pe_cycles) {
-  GatePe gates(netlist, library, spec.energy, GatePe::kLanes);
+                               const CharacterizeSpec& spec, const NetlistDelays* delays,
+                               std::uint64_t& pe_cycles) {
+  GatePe gates(netlist, library, spec.energy, GatePe::kLanes, delays);
   std::vector<std::unique_ptr<tb::PeModel>> rtl;
   for (int lane = 0; lane < GatePe::kLanes; ++lane) {
     rtl.push_back(tb::PeModel::MakeRtl());
   }
   std::mt19937_64 rng(spec.seed);
   std::vector<tb::PeInputs> inputs(GatePe::kLanes);
-  const std::uint64_t steps = (spec.equivalence_pe_cycles + GatePe::kLanes - 1) / GatePe::kLanes;
+  const std::uint64_t checked =
+      delays == nullptr ? spec.equivalence_pe_cycles
+                        : spec.equivalence_pe_cycles / CharacterizeSpec::kTimedEquivalenceShare;
+  const std::uint64_t steps = (checked + GatePe::kLanes - 1) / GatePe::kLanes;
   std::uint64_t mismatches = 0;
   for (std::uint64_t step = 0; step < steps; ++step) {
     for (tb::PeInputs& in : inputs) {
@@ -190,16 +195,30 @@ void AddSanityChecks(CharacterizeResult& result) {
 
 }  // namespace
 
-double CharacterizeResult::Energy(int weight, const std::string& stimulus) const {
-  // Rows are stimulus-major, each stimulus holding weights -128..127 in order.
-  for (std::size_t s = 0; s < stimuli.size(); ++s) {
+namespace {
+
+// Rows are stimulus-major, each stimulus holding weights -128..127 in order.
+std::size_t RowIndex(const CharacterizeResult& result, int weight, const std::string& stimulus) {
+  for (std::size_t s = 0; s < result.stimuli.size(); ++s) {
     const std::size_t index = s * kWeights + static_cast<std::size_t>(weight + 128);
-    if (stimuli[s].name == stimulus && weight >= -128 && weight < 128 && index < rows.size()) {
-      return rows[index].energy_fj;
+    if (result.stimuli[s].name == stimulus && weight >= -128 && weight < 128 &&
+        index < result.rows.size()) {
+      return index;
     }
   }
   throw std::out_of_range("no characterisation of weight " + std::to_string(weight) + " under " +
                           stimulus);
+}
+
+}  // namespace
+
+double CharacterizeResult::Energy(int weight, const std::string& stimulus) const {
+  return rows[RowIndex(*this, weight, stimulus)].energy_fj;
+}
+
+double CharacterizeResult::ZeroDelayEnergy(int weight, const std::string& stimulus) const {
+  const std::size_t index = RowIndex(*this, weight, stimulus);
+  return zero_delay_fj.empty() ? rows[index].energy_fj : zero_delay_fj.at(index);
 }
 
 bool CharacterizeResult::passed() const {
@@ -207,13 +226,17 @@ bool CharacterizeResult::passed() const {
          std::all_of(checks.begin(), checks.end(), [](const SanityCheck& c) { return c.passed; });
 }
 
-CharacterizeResult Characterize(const CharacterizeSpec& spec,
-                                const std::filesystem::path& netlist_json,
+CharacterizeResult Characterize(const CharacterizeSpec& spec, const MappedDesign& design,
                                 const std::vector<Matrix<std::uint8_t>>& images) {
   const auto start = std::chrono::steady_clock::now();
   const Library library = ReadLiberty(spec.liberty);
-  const GateNetlist netlist = ReadGateNetlist(netlist_json, "ws_pe_gates", library);
+  const GateNetlist netlist = ReadGateNetlist(design.netlist_json, "ws_pe_gates", library);
+  std::optional<NetlistDelays> delays;
+  if (spec.measurement == Measurement::kTimed) {
+    delays = StaticPeDelays(design, spec.liberty, netlist, library, spec.energy);
+  }
   CharacterizeResult result;
+  result.measurement = spec.measurement;
   result.liberty = spec.liberty;
   result.voltage_v = library.nominal_voltage_v;
   result.pe_cells = static_cast<int>(netlist.instances.size());
@@ -224,14 +247,17 @@ CharacterizeResult Characterize(const CharacterizeSpec& spec,
   result.clock_fj_per_cycle = NetEnergyTable(netlist, library, spec.energy).clock_fj_per_cycle();
   result.stimuli = detail::StimulusClasses(spec.msb_bits);
 
+  // Tasks [0, tasks) measure as asked; a timed characterisation adds the same tasks again
+  // zero-delay, for the glitch share (the slow timed ones first, for the load balance).
   const std::size_t tasks = result.stimuli.size() * kWeightGroups;
-  std::vector<TaskResult> measured(tasks);
-  ParallelFor(tasks, spec.threads, [&](std::size_t task) {
-    const Stimulus& stimulus = result.stimuli[task / kWeightGroups];
+  std::vector<TaskResult> measured(delays ? 2 * tasks : tasks);
+  ParallelFor(measured.size(), spec.threads, [&](std::size_t task) {
+    const Stimulus& stimulus = result.stimuli[(task % tasks) / kWeightGroups];
     const auto stream = detail::MakeStimulus(stimulus, spec.cycles + kWarmupCycles, spec.msb_bits,
                                              spec.seed, images);
     measured[task] =
-        MeasureGroup(netlist, library, spec, static_cast<int>(task % kWeightGroups), stream);
+        MeasureGroup(netlist, library, spec, task < tasks && delays ? &*delays : nullptr,
+                     static_cast<int>(task % kWeightGroups), stream);
   });
 
   std::vector<double> categories(measured.front().category_fj.size(), 0);
@@ -243,6 +269,10 @@ CharacterizeResult Characterize(const CharacterizeSpec& spec,
       result.rows.push_back({LaneWeight(group, lane), stimulus,
                              static_cast<std::uint64_t>(spec.cycles),
                              measured[task].lane_fj[static_cast<std::size_t>(lane)]});
+      if (delays) {
+        result.zero_delay_fj.push_back(
+            measured[tasks + task].lane_fj[static_cast<std::size_t>(lane)]);
+      }
     }
     if (stimulus.name == "uniform") {
       for (std::size_t i = 0; i < categories.size(); ++i) {
@@ -269,9 +299,14 @@ CharacterizeResult Characterize(const CharacterizeSpec& spec,
     result.top_nets_fj.emplace_back(netlist.net_names[static_cast<std::size_t>(ranked[i].first)],
                                     ranked[i].second / pe_cycles);
   }
-  result.equivalence_mismatches =
-      CheckEquivalence(netlist, library, spec, result.equivalence_pe_cycles);
+  result.equivalence_mismatches = CheckEquivalence(
+      netlist, library, spec, delays ? &*delays : nullptr, result.equivalence_pe_cycles);
   AddSanityChecks(result);
+  if (delays) {
+    for (const char* stimulus : {"uniform", "conv"}) {
+      result.comparisons.push_back(CompareMeasurements(result, stimulus));
+    }
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

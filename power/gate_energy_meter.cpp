@@ -2,6 +2,7 @@
 #include <numeric>
 
 #include "powersel/power/gate_energy.hpp"
+#include "powersel/power/timed_simulator.hpp"
 
 namespace powersel::power {
 
@@ -33,24 +34,42 @@ void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
   energy_current_ = false;
   const std::span<const std::uint64_t> rises = simulator.rises();
   const std::span<const std::uint64_t> falls = simulator.falls();
-  const std::uint64_t active =
-      lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
   for (std::size_t net = 2; net < rises.size(); ++net) {
-    if (const std::uint64_t rose = rises[net] & active; rose != 0) {
-      AddLanes(&rise_planes_[net * kPlanes], rose, kPlanes);
-    }
-    if (const std::uint64_t fell = falls[net] & active; fell != 0) {
-      AddLanes(&fall_planes_[net * kPlanes], fell, kPlanes);
-    }
+    Add(net, rises[net], falls[net]);
   }
   // A net changes at most once a step, so the counters cannot overflow before this.
-  if (++steps_since_flush_ == (1U << kPlanes) - 1) {
+  if (++growth_since_flush_ == kMaxGrowth) {
     Flush();
   }
 }
 
+void GateEnergyMeter::Accumulate(const TimedSimulator& simulator) {
+  ++cycles_;
+  energy_current_ = false;
+  for (const TimedSimulator::Transition& transition : simulator.transitions()) {
+    if (transition.net > 1) {
+      Add(static_cast<std::size_t>(transition.net), transition.rose, transition.fell);
+      // A net may change many times a cycle: each record can add one to a lane's count.
+      if (++growth_since_flush_ == kMaxGrowth) {
+        Flush();
+      }
+    }
+  }
+}
+
+void GateEnergyMeter::Add(std::size_t net, std::uint64_t rose, std::uint64_t fell) {
+  const std::uint64_t active =
+      lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
+  if ((rose &= active) != 0) {
+    AddLanes(&rise_planes_[net * kPlanes], rose, kPlanes);
+  }
+  if ((fell &= active) != 0) {
+    AddLanes(&fall_planes_[net * kPlanes], fell, kPlanes);
+  }
+}
+
 void GateEnergyMeter::Flush() const {
-  if (steps_since_flush_ == 0) {
+  if (growth_since_flush_ == 0) {
     return;
   }
   auto& rise_planes = const_cast<std::vector<std::uint64_t>&>(rise_planes_);
@@ -69,12 +88,12 @@ void GateEnergyMeter::Flush() const {
       }
     }
   }
-  steps_since_flush_ = 0;
+  growth_since_flush_ = 0;
 }
 
 void GateEnergyMeter::Clear() {
   cycles_ = 0;
-  steps_since_flush_ = 0;
+  growth_since_flush_ = 0;
   energy_current_ = false;
   std::fill(rise_planes_.begin(), rise_planes_.end(), 0);
   std::fill(fall_planes_.begin(), fall_planes_.end(), 0);

@@ -45,10 +45,20 @@ void Transpose64(std::array<std::uint64_t, 64>& words) {
   }
 }
 
-void DrivePort(GateSimulator& simulator, const GateNetlist::Port& port,
-               const std::array<std::uint64_t, 64>& planes, int first_bit) {
-  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
-    simulator.SetInputBit(port.nets[bit], planes[static_cast<std::size_t>(first_bit) + bit]);
+// The first bit of each input port in PackLane's word, in GatePe::inputs_ order.
+constexpr std::array<int, 6> kFirstBits = {kActBit,    kValidBit, kPsumBit,
+                                           kWeightBit, kShiftBit, kResetBit};
+constexpr std::array<const char*, 6> kInputPorts = {"act_i",    "act_valid_i",   "psum_i",
+                                                    "weight_i", "wload_shift_i", "rst_ni"};
+
+template <typename Simulator>
+void DrivePorts(Simulator& simulator, const std::array<const GateNetlist::Port*, 6>& ports,
+                const std::array<std::uint64_t, 64>& planes) {
+  for (std::size_t p = 0; p < ports.size(); ++p) {
+    for (std::size_t bit = 0; bit < ports[p]->nets.size(); ++bit) {
+      simulator.SetInputBit(ports[p]->nets[bit],
+                            planes[static_cast<std::size_t>(kFirstBits[p]) + bit]);
+    }
   }
 }
 
@@ -61,16 +71,27 @@ std::map<int, double> PeOutputLoads(const GateNetlist& netlist, const Library& l
   return MirroredPortLoads(netlist, unloaded, kOutputFeedsInput);
 }
 
+NetlistDelays StaticPeDelays(const MappedDesign& design, const std::filesystem::path& liberty,
+                             const GateNetlist& netlist, const Library& library,
+                             const GateEnergyOptions& options) {
+  const StaticTimingSpec timing{liberty, design.pe_verilog,
+                                design.netlist_json.parent_path() / "sta", options};
+  return AnnotateDelays(netlist,
+                        ReadSdf(WriteSdfWithOpenSta(netlist, library, timing,
+                                                    PeOutputLoads(netlist, library, options))));
+}
+
 GatePe::GatePe(const GateNetlist& netlist, const Library& library, const GateEnergyOptions& options,
-               int lanes)
-    : netlist_(netlist),
-      simulator_(netlist),
-      act_(&netlist.FindPort("act_i")),
-      act_valid_(&netlist.FindPort("act_valid_i")),
-      psum_(&netlist.FindPort("psum_i")),
-      weight_(&netlist.FindPort("weight_i")),
-      shift_(&netlist.FindPort("wload_shift_i")),
-      rst_n_(&netlist.FindPort("rst_ni")) {
+               int lanes, const NetlistDelays* delays)
+    : netlist_(netlist) {
+  for (std::size_t p = 0; p < inputs_.size(); ++p) {
+    inputs_[p] = &netlist.FindPort(kInputPorts[p]);
+  }
+  if (delays != nullptr) {
+    timed_ = std::make_unique<TimedSimulator>(netlist, *delays);
+  } else {
+    zero_delay_ = std::make_unique<GateSimulator>(netlist);
+  }
   table_ = std::make_unique<NetEnergyTable>(netlist, library, options,
                                             PeOutputLoads(netlist, library, options));
   meter_ = std::make_unique<GateEnergyMeter>(*table_, netlist.net_count, lanes);
@@ -83,22 +104,26 @@ void GatePe::Step(std::span<const tb::PeInputs> lanes) {
     planes[lane] = PackLane(lanes[lane]);
   }
   Transpose64(planes);
-  DrivePort(simulator_, *act_, planes, kActBit);
-  DrivePort(simulator_, *act_valid_, planes, kValidBit);
-  DrivePort(simulator_, *psum_, planes, kPsumBit);
-  DrivePort(simulator_, *weight_, planes, kWeightBit);
-  DrivePort(simulator_, *shift_, planes, kShiftBit);
-  DrivePort(simulator_, *rst_n_, planes, kResetBit);
-  simulator_.Step();
-  meter_->Accumulate(simulator_);
+  if (timed_) {
+    DrivePorts(*timed_, inputs_, planes);
+    timed_->Step();
+    meter_->Accumulate(*timed_);
+  } else {
+    DrivePorts(*zero_delay_, inputs_, planes);
+    zero_delay_->Step();
+    meter_->Accumulate(*zero_delay_);
+  }
 }
 
 tb::PeOutputs GatePe::Outputs(int lane) const {
-  return {
-      static_cast<std::uint8_t>(simulator_.PortValue(netlist_.FindPort("act_o"), lane, false)),
-      simulator_.PortValue(netlist_.FindPort("act_valid_o"), lane, false) != 0,
-      static_cast<std::int32_t>(simulator_.PortValue(netlist_.FindPort("psum_o"), lane, true)),
-      static_cast<std::int8_t>(simulator_.PortValue(netlist_.FindPort("weight_o"), lane, true))};
+  auto port = [&](const char* name, bool sign_extend) {
+    const GateNetlist::Port& found = netlist_.FindPort(name);
+    return timed_ ? timed_->PortValue(found, lane, sign_extend)
+                  : zero_delay_->PortValue(found, lane, sign_extend);
+  };
+  return {static_cast<std::uint8_t>(port("act_o", false)), port("act_valid_o", false) != 0,
+          static_cast<std::int32_t>(port("psum_o", true)),
+          static_cast<std::int8_t>(port("weight_o", true))};
 }
 
 }  // namespace powersel::power

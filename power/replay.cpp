@@ -5,12 +5,12 @@
 namespace powersel::power {
 
 PeReplay::PeReplay(tb::ArrayShape shape, const GateNetlist& pe_netlist, const Library& library,
-                   const GateEnergyOptions& options)
+                   const GateEnergyOptions& options, const NetlistDelays* delays)
     : shape_(shape) {
   const int pes = shape.rows * shape.cols;
   for (int first = 0; first < pes; first += GatePe::kLanes) {
     groups_.push_back(std::make_unique<GatePe>(pe_netlist, library, options,
-                                               std::min(GatePe::kLanes, pes - first)));
+                                               std::min(GatePe::kLanes, pes - first), delays));
   }
 }
 
@@ -31,6 +31,7 @@ void PeReplay::Feed(const tb::ArrayTrace& trace) {
 
 ReplayEnergy PeReplay::Result() const {
   ReplayEnergy result;
+  result.measurement = groups_.front()->measurement();
   result.shape = shape_;
   result.cycles = cycles_;
   result.categories = groups_.front()->table().categories();

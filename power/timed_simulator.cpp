@@ -49,10 +49,24 @@ class TimedSimulator::Impl {
     stamp_.assign(outputs_.size() + flops_.size(), 0);
     changed_now_.assign(nets, 0);
     pending_inputs_.assign(nets, 0);
-    rises_.assign(nets * kLanes, 0);
-    falls_.assign(nets * kLanes, 0);
-    wheel_.resize(static_cast<std::size_t>(options.clock_period_ps));
-    occupied_.assign(wheel_.size() / 64 + 1, 0);
+    // Every event lies less than the longest arc (or the input offset) ahead of the time that
+    // schedules it, so a wheel just longer than that holds them all, index = time mod size.
+    int horizon = options.input_offset_ps;
+    for (const CombinationalOutput& output : outputs_) {
+      for (const auto* delays : {&output.rise_ps, &output.fall_ps}) {
+        horizon = std::max(horizon, *std::max_element(delays->begin(), delays->end()));
+      }
+    }
+    for (const FlipFlop& flop : flops_) {
+      for (const FlipFlopOutput& output : flop.outputs) {
+        horizon = std::max({horizon, output.clock_rise_ps, output.clock_fall_ps,
+                            output.async_rise_ps, output.async_fall_ps});
+      }
+    }
+    const std::size_t slots = std::bit_ceil(static_cast<std::size_t>(horizon) + 1 + 64);
+    wheel_.resize(slots);
+    wheel_mask_ = slots - 1;
+    occupied_.assign(slots / 64, 0);
 
     // Power-on as the zero-delay simulator has it: registers low, the logic settled.
     const GateSimulator settled(netlist);
@@ -72,6 +86,7 @@ class TimedSimulator::Impl {
   }
 
   int Step() {
+    transitions_.clear();
     // The edge: every flip-flop takes what its inputs settled to; Q follows after CLK->Q.
     for (std::size_t f = 0; f < flops_.size(); ++f) {
       Gather(flops_[f].inputs);
@@ -90,30 +105,23 @@ class TimedSimulator::Impl {
     int last = 0;
     for (int t = NextTime(0); t >= 0; t = NextTime(t + 1)) {
       last = t;
-      auto& bucket = wheel_[static_cast<std::size_t>(t)];
+      const std::size_t slot = static_cast<std::size_t>(t) & wheel_mask_;
+      auto& bucket = wheel_[slot];
       while (!bucket.empty()) {  // zero-delay arcs append to the bucket being run
         events_.swap(bucket);
         bucket.clear();
         Run(t);
       }
-      occupied_[static_cast<std::size_t>(t) / 64] &= ~(std::uint64_t{1} << (t % 64));
+      occupied_[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
+      --occupied_slots_;
     }
     return last;
   }
 
   std::uint64_t Value(int net) const { return values_[static_cast<std::size_t>(net)]; }
-  std::uint64_t Rises(int net, int lane) const { return rises_[Index(net, lane)]; }
-  std::uint64_t Falls(int net, int lane) const { return falls_[Index(net, lane)]; }
-  void ClearCounts() {
-    std::fill(rises_.begin(), rises_.end(), 0);
-    std::fill(falls_.begin(), falls_.end(), 0);
-  }
+  std::span<const Transition> transitions() const { return transitions_; }
 
  private:
-  static std::size_t Index(int net, int lane) {
-    return static_cast<std::size_t>(net) * kLanes + static_cast<std::size_t>(lane);
-  }
-
   void Gather(const std::vector<int>& nets) {
     gathered_.resize(nets.size());
     for (std::size_t i = 0; i < nets.size(); ++i) {
@@ -161,26 +169,35 @@ class TimedSimulator::Impl {
           "timed simulation: an event at {} ps does not settle within the {} ps clock period", at,
           options_.clock_period_ps));
     }
-    auto& bucket = wheel_[static_cast<std::size_t>(at)];
+    const std::size_t slot = static_cast<std::size_t>(at) & wheel_mask_;
+    auto& bucket = wheel_[slot];
     if (!bucket.empty() && bucket.back().net == net) {
       bucket.back().lanes |= lanes;  // the same net at the same time: one event
-    } else {
-      bucket.push_back({net, lanes});
+      return;
     }
-    occupied_[static_cast<std::size_t>(at) / 64] |= std::uint64_t{1} << (at % 64);
+    bucket.push_back({net, lanes});
+    std::uint64_t& word = occupied_[slot / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+    occupied_slots_ += (word & bit) == 0 ? 1 : 0;
+    word |= bit;
   }
 
+  // The earliest time >= `from` with events, or -1. All events lie within one wheel turn of
+  // `from`, so the scan goes round at most once.
   int NextTime(int from) const {
-    for (auto word = static_cast<std::size_t>(from) / 64; word < occupied_.size(); ++word) {
-      std::uint64_t bits = occupied_[word];
-      if (word == static_cast<std::size_t>(from) / 64) {
-        bits &= ~std::uint64_t{0} << (from % 64);
-      }
-      if (bits != 0) {
-        return static_cast<int>(word * 64) + std::countr_zero(bits);
-      }
+    if (occupied_slots_ == 0) {
+      return -1;
     }
-    return -1;
+    const std::size_t slot = static_cast<std::size_t>(from) & wheel_mask_;
+    std::size_t word = slot / 64;
+    std::uint64_t bits = occupied_[word] & (~std::uint64_t{0} << (slot % 64));
+    int word_start = from - static_cast<int>(slot % 64);  // the time of the word's bit 0
+    while (bits == 0) {
+      word = (word + 1) % occupied_.size();
+      word_start += 64;
+      bits = occupied_[word];
+    }
+    return word_start + std::countr_zero(bits);
   }
 
   // Applies the updates due at `now`, then evaluates every reader of a net that changed once.
@@ -192,8 +209,7 @@ class TimedSimulator::Impl {
       const std::uint64_t updated = old ^ ((old ^ latest_[n]) & event.lanes);
       if (const std::uint64_t changed = old ^ updated; changed != 0) {
         values_[n] = updated;
-        Count(rises_, n, changed & updated);
-        Count(falls_, n, changed & old);
+        transitions_.push_back({event.net, changed & updated, changed & old});
         if (changed_now_[n] == 0) {
           touched_.push_back(event.net);
         }
@@ -256,12 +272,6 @@ class TimedSimulator::Impl {
     schedule(diff & ~value, output.fall_order, output.fall_ps);
   }
 
-  static void Count(std::vector<std::uint64_t>& counts, std::size_t net, std::uint64_t lanes) {
-    for (; lanes != 0; lanes &= lanes - 1) {
-      ++counts[net * kLanes + static_cast<std::size_t>(std::countr_zero(lanes))];
-    }
-  }
-
   struct Event {
     int net;
     std::uint64_t lanes;
@@ -278,10 +288,11 @@ class TimedSimulator::Impl {
   std::vector<std::uint64_t> pending_inputs_;
   std::vector<std::uint64_t> changed_now_;  // lanes of each net that changed at this time
   std::vector<std::uint64_t> gathered_;
-  std::vector<std::uint64_t> rises_;  // [net * kLanes + lane]
-  std::vector<std::uint64_t> falls_;
-  std::vector<std::vector<Event>> wheel_;  // events per ps of the cycle
-  std::vector<std::uint64_t> occupied_;    // bit per non-empty wheel slot
+  std::vector<Transition> transitions_;    // of this Step()
+  std::vector<std::vector<Event>> wheel_;  // events per ps, time mod wheel size
+  std::size_t wheel_mask_ = 0;
+  std::vector<std::uint64_t> occupied_;  // bit per non-empty wheel slot
+  int occupied_slots_ = 0;
   std::vector<Event> events_;
   std::vector<int> touched_;
   std::vector<int> dirty_;
@@ -299,27 +310,7 @@ void TimedSimulator::SetInputBit(int input_net, std::uint64_t lanes) {
   impl_->SetInputBit(input_net, lanes);
 }
 
-void TimedSimulator::SetPeInputs(std::span<const tb::PeInputs> lanes) {
-  auto drive = [&](const char* port, auto field) {
-    const GateNetlist::Port& found = netlist_.FindPort(port);
-    for (std::size_t bit = 0; bit < found.nets.size(); ++bit) {
-      std::uint64_t word = 0;
-      for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
-        word |= ((static_cast<std::uint64_t>(field(lanes[lane])) >> bit) & 1U) << lane;
-      }
-      impl_->SetInputBit(found.nets[bit], word);
-    }
-  };
-  drive("act_i", [](const tb::PeInputs& in) { return std::int64_t{in.act}; });
-  drive("act_valid_i", [](const tb::PeInputs& in) { return std::int64_t{in.act_valid}; });
-  drive("psum_i", [](const tb::PeInputs& in) { return std::int64_t{in.psum}; });
-  drive("weight_i", [](const tb::PeInputs& in) { return std::int64_t{in.weight}; });
-  drive("wload_shift_i", [](const tb::PeInputs& in) { return std::int64_t{in.shift}; });
-  drive("rst_ni", [](const tb::PeInputs& in) { return std::int64_t{in.rst_n}; });
-}
-
 void TimedSimulator::Step() {
-  ++cycles_;
   last_event_ps_ = impl_->Step();
 }
 
@@ -340,30 +331,8 @@ std::int64_t TimedSimulator::PortValue(const GateNetlist::Port& port, int lane,
   return static_cast<std::int64_t>(value);
 }
 
-std::uint64_t TimedSimulator::lane_rises(int net, int lane) const {
-  return impl_->Rises(net, lane);
-}
-
-std::uint64_t TimedSimulator::lane_falls(int net, int lane) const {
-  return impl_->Falls(net, lane);
-}
-
-void TimedSimulator::ClearCounts() {
-  cycles_ = 0;
-  impl_->ClearCounts();
-}
-
-std::vector<double> TimedSimulator::LaneEnergyFj(const NetEnergyTable& table, int lanes) const {
-  std::vector<double> energy(static_cast<std::size_t>(lanes),
-                             table.clock_fj_per_cycle() * static_cast<double>(cycles_));
-  for (int net = 2; net < netlist_.net_count; ++net) {
-    for (int lane = 0; lane < lanes; ++lane) {
-      energy[static_cast<std::size_t>(lane)] +=
-          table.rise_fj(net) * static_cast<double>(lane_rises(net, lane)) +
-          table.fall_fj(net) * static_cast<double>(lane_falls(net, lane));
-    }
-  }
-  return energy;
+std::span<const TimedSimulator::Transition> TimedSimulator::transitions() const {
+  return impl_->transitions();
 }
 
 }  // namespace powersel::power

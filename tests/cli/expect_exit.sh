@@ -6,20 +6,20 @@
 #                    anything was created)
 #   --mentions TEXT  the error line names TEXT (the file or the flag at fault)
 #   --fresh DIR      DIR is removed first (a run directory from an earlier test run)
-#   --file-has FILE TEXT  afterwards FILE exists and contains TEXT (e.g. a report)
+#   --file-has FILE TEXT  afterwards FILE exists and contains TEXT (e.g. a report); may repeat
 set -u
 expected=$1
 shift
 absent=""
 mentions=""
-has_file=""
-has_text=""
+has_files=()
+has_texts=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-output) absent=$2; shift 2 ;;
     --fresh) rm -rf "$2"; shift 2 ;;
     --mentions) mentions=$2; shift 2 ;;
-    --file-has) has_file=$2; has_text=$3; shift 3 ;;
+    --file-has) has_files+=("$2"); has_texts+=("$3"); shift 3 ;;
     --) shift; break ;;
     *) break ;;
   esac
@@ -53,8 +53,10 @@ if [ -n "$absent" ] && [ -e "$absent" ]; then
   echo "the refused command left $absent behind"
   exit 1
 fi
-if [ -n "$has_file" ] && ! grep -qF -- "$has_text" "$has_file" 2>/dev/null; then
-  echo "expected $has_file to contain '$has_text'"
-  exit 1
-fi
+for i in "${!has_files[@]}"; do
+  if ! grep -qF -- "${has_texts[$i]}" "${has_files[$i]}" 2>/dev/null; then
+    echo "expected ${has_files[$i]} to contain '${has_texts[$i]}'"
+    exit 1
+  fi
+done
 exit 0

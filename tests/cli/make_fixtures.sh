@@ -16,7 +16,7 @@ printf 'train:\n  ? [float_epochs, 2]\n  : 3\n' >"$dir/section_key_list.yaml"
 cat >"$dir/unfinished_run.yaml" <<'YAML'
 array: {rows: 4, cols: 4}
 rtl_regress: {random_tiles: 4, conv_tiles: 0, extra_sizes: [4]}
-characterize: {cycles: 300}
+characterize: {cycles: 300, measurement: zero-delay}
 rtl_check: {images: 1}
 train:
   train_limit: 300

@@ -21,20 +21,29 @@ using namespace powersel::power;
 
 namespace {
 
-CharacterizeResult SmallCharacterization(std::uint64_t seed) {
+CharacterizeResult SmallCharacterization(std::uint64_t seed,
+                                         Measurement measurement = Measurement::kZeroDelay,
+                                         int cycles = 400) {
   CharacterizeSpec spec;
-  spec.cycles = 400;
+  spec.cycles = cycles;
+  spec.measurement = measurement;
   spec.seed = seed;
   spec.threads = 2;
   spec.equivalence_pe_cycles = 64 * 500;
   const auto images = powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 2);
-  return Characterize(spec, DefaultMappedDesign().netlist_json, images);
+  return Characterize(spec, DefaultMappedDesign(), images);
 }
 
 }  // namespace
 
 TEST_CASE("the characterisation covers every weight and passes its physical checks", "[power]") {
-  const CharacterizeResult result = SmallCharacterization(3);
+  const Measurement measurement = GENERATE(Measurement::kZeroDelay, Measurement::kTimed);
+  CAPTURE(MeasurementName(measurement));
+  // Glitches depend on the data (how far carries ripple), so the timed MSB-distance trend
+  // needs a longer stream to stand above the sampling noise than the zero-delay one.
+  const int cycles = measurement == Measurement::kTimed ? 1200 : 400;
+  const CharacterizeResult result = SmallCharacterization(3, measurement, cycles);
+  CHECK(result.measurement == measurement);
   CHECK(result.rows.size() == 256 * result.stimuli.size());
   CHECK(result.stimuli.size() == 2 + 9 + 2);  // uniform, conv, MSB distance 0..8, sign classes
   CHECK(result.equivalence_mismatches == 0);
@@ -64,9 +73,10 @@ TEST_CASE("energy rises with the partial sum's MSB Hamming distance at every ste
   CharacterizeSpec spec;
   spec.threads = 2;
   spec.equivalence_pe_cycles = 64;
+  spec.measurement = Measurement::kZeroDelay;  // the README's zero-delay figures
   const auto images =
       powersel::ReadIdxImages(powersel::kFashionMnistDir / "t10k-images-idx3-ubyte.gz", 2);
-  const CharacterizeResult result = Characterize(spec, DefaultMappedDesign().netlist_json, images);
+  const CharacterizeResult result = Characterize(spec, DefaultMappedDesign(), images);
   // The mean over all 256 weights per distance 0..8, from the table itself.
   std::vector<double> means;
   for (int distance = 0; distance <= 8; ++distance) {
@@ -87,4 +97,44 @@ TEST_CASE("energy rises with the partial sum's MSB Hamming distance at every ste
   REQUIRE(check != result.checks.end());
   CAPTURE(check->detail);
   CHECK(check->passed);
+}
+
+// Timed and zero-delay simulate the same stimuli and end every cycle on the same values (the
+// timed simulator's own test), so a timed net has the zero-delay transitions plus glitch
+// pairs, each priced at or above zero: no weight can come out cheaper timed.
+TEST_CASE("a timed characterisation adds glitches to the zero-delay table it also measures",
+          "[power][timed]") {
+  const CharacterizeResult timed = SmallCharacterization(5, Measurement::kTimed, 200);
+  const CharacterizeResult zero_delay = SmallCharacterization(5, Measurement::kZeroDelay, 200);
+  REQUIRE(timed.zero_delay_fj.size() == timed.rows.size());
+  REQUIRE(zero_delay.zero_delay_fj.empty());
+  int cheaper = 0;
+  for (std::size_t i = 0; i < timed.rows.size(); ++i) {
+    // The zero-delay twin is the zero-delay characterisation, entry for entry.
+    REQUIRE(timed.zero_delay_fj[i] == zero_delay.rows[i].energy_fj);
+    cheaper += timed.rows[i].energy_fj < timed.zero_delay_fj[i] ? 1 : 0;
+  }
+  CHECK(cheaper == 0);
+  // Weight 0 adds zero to the partial sum: no carry ripples, no multiplier activity, so it
+  // glitches least (the issue's Icarus probe: x1.00).
+  REQUIRE(timed.comparisons.size() == 2);
+  const ModeComparison& uniform = timed.comparisons.front();
+  CHECK(uniform.stimulus == "uniform");
+  double least_share = 1;
+  int least_weight = 0;
+  for (int w = -128; w < 128; ++w) {
+    const double share = 1 - timed.ZeroDelayEnergy(w, "uniform") / timed.Energy(w, "uniform");
+    if (share < least_share) {
+      least_share = share;
+      least_weight = w;
+    }
+  }
+  CHECK(least_weight == 0);
+  CHECK(least_share < 0.01);
+  CHECK(uniform.mean_glitch_share > 0.05);
+  // Glitches reorder the weights, but not wholesale (the probe found rho about 0.95).
+  CHECK(uniform.spearman_rho > 0.8);
+  CHECK(uniform.spearman_rho < 1.0);
+  CHECK(uniform.swapped_pairs > 0.0);
+  CHECK(uniform.dearest_timed.size() == 5);
 }

@@ -63,14 +63,19 @@ const NetlistDelays& PeDelays() {
   return delays;
 }
 
-void DriveZeroDelay(GateSimulator& simulator, std::span<const powersel::tb::PeInputs> lanes) {
-  const GateNetlist& netlist = simulator.netlist();
+// Sets a PE netlist's input ports from one tb::PeInputs per lane, bit by bit.
+template <typename Simulator>
+void DrivePe(Simulator& simulator, const GateNetlist& netlist,
+             std::span<const powersel::tb::PeInputs> lanes) {
   auto drive = [&](const char* port, auto field) {
-    std::vector<std::int64_t> values;
-    for (const powersel::tb::PeInputs& in : lanes) {
-      values.push_back(field(in));
+    const GateNetlist::Port& found = netlist.FindPort(port);
+    for (std::size_t bit = 0; bit < found.nets.size(); ++bit) {
+      std::uint64_t word = 0;
+      for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
+        word |= ((static_cast<std::uint64_t>(field(lanes[lane])) >> bit) & 1U) << lane;
+      }
+      simulator.SetInputBit(found.nets[bit], word);
     }
-    simulator.SetInput(netlist.FindPort(port), values);
   };
   using In = powersel::tb::PeInputs;
   drive("act_i", [](const In& in) { return std::int64_t{in.act}; });
@@ -100,19 +105,17 @@ std::vector<std::vector<powersel::tb::PeInputs>> WeightStreams(const std::vector
   return streams;
 }
 
-// Runs the streams (one lane each) through the timed simulator, counting from kFirstCounted.
-void RunTimed(TimedSimulator& simulator,
-              const std::vector<std::vector<powersel::tb::PeInputs>>& streams) {
+// Runs the streams (one lane each) through a gate-level PE, counting from kFirstCounted.
+void RunStreams(GatePe& pe, const std::vector<std::vector<powersel::tb::PeInputs>>& streams) {
   std::vector<powersel::tb::PeInputs> lanes(streams.size());
   for (std::size_t cycle = 0; cycle < streams.front().size(); ++cycle) {
     if (cycle == kFirstCounted) {
-      simulator.ClearCounts();
+      pe.meter().Clear();
     }
     for (std::size_t lane = 0; lane < streams.size(); ++lane) {
       lanes[lane] = streams[lane][cycle];
     }
-    simulator.SetPeInputs(lanes);
-    simulator.Step();
+    pe.Step(lanes);
   }
 }
 
@@ -121,8 +124,9 @@ std::uint64_t CompareWithIcarus(const std::vector<int>& weights, int counted_cyc
                                 std::uint64_t& transitions) {
   const GateNetlist& netlist = PeNetlist();
   const auto streams = WeightStreams(weights, counted_cycles);
-  TimedSimulator timed(netlist, PeDelays());
-  RunTimed(timed, streams);
+  GatePe timed(netlist, Osu018(), GateEnergyOptions{}, static_cast<int>(weights.size()),
+               &PeDelays());
+  RunStreams(timed, streams);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("powersel_icarus_" + std::to_string(static_cast<long>(getpid())));
   const testing::IcarusCounts icarus = testing::RunIcarusPe(
@@ -138,8 +142,8 @@ std::uint64_t CompareWithIcarus(const std::vector<int>& weights, int counted_cyc
         continue;  // the clock is priced per cycle, not as a net
       }
       const auto n = static_cast<std::size_t>(net);
-      const std::uint64_t rises = timed.lane_rises(net, static_cast<int>(lane));
-      const std::uint64_t falls = timed.lane_falls(net, static_cast<int>(lane));
+      const std::uint64_t rises = timed.meter().lane_rises(net, static_cast<int>(lane));
+      const std::uint64_t falls = timed.meter().lane_falls(net, static_cast<int>(lane));
       transitions += rises + falls;
       CAPTURE(weights[lane], netlist.net_names[n]);
       CHECK(rises == icarus.rises[lane][n]);
@@ -170,14 +174,17 @@ TEST_CASE("a pulse shorter than its arc delay is filtered, a longer one is count
   TimedOptions options;
   options.input_offset_ps = offset_ps;
   TimedSimulator simulator(netlist, HazardDelays(nand_a_fall_ns), options);
+  const NetEnergyTable table(netlist, Osu018(), GateEnergyOptions{});
+  GateEnergyMeter counts(table, netlist.net_count, 2);
   REQUIRE(simulator.Value(5) == ~std::uint64_t{0});  // power-on: a = 0, so n5 = 1
   simulator.SetInputBit(2, 0b01);                    // lane 0 rises, lane 1 stays low
   simulator.Step();
-  CHECK(simulator.lane_falls(5, 0) == static_cast<std::uint64_t>(pulses));
-  CHECK(simulator.lane_rises(5, 0) == static_cast<std::uint64_t>(pulses));
-  CHECK(simulator.lane_falls(4, 0) == 1);
-  CHECK(simulator.lane_rises(2, 0) == 1);
-  CHECK(simulator.lane_rises(2, 1) + simulator.lane_falls(4, 1) + simulator.lane_falls(5, 1) == 0);
+  counts.Accumulate(simulator);
+  CHECK(counts.lane_falls(5, 0) == static_cast<std::uint64_t>(pulses));
+  CHECK(counts.lane_rises(5, 0) == static_cast<std::uint64_t>(pulses));
+  CHECK(counts.lane_falls(4, 0) == 1);
+  CHECK(counts.lane_rises(2, 0) == 1);
+  CHECK(counts.lane_rises(2, 1) + counts.lane_falls(4, 1) + counts.lane_falls(5, 1) == 0);
   CHECK(simulator.last_event_ps() == offset_ps + last_ps);  // 100 ps inverter + 70 ps B -> Y
   CHECK((simulator.Value(5) & 1) == 1);
 }
@@ -195,10 +202,11 @@ TEST_CASE("the timed PE ends every cycle where the zero-delay one does, glitches
   const GateNetlist& netlist = PeNetlist();
   TimedSimulator timed(netlist, PeDelays());
   GateSimulator zero_delay(netlist);
+  const NetEnergyTable table(netlist, Osu018(), GateEnergyOptions{});
+  GateEnergyMeter timed_counts(table, netlist.net_count, 64);
+  GateEnergyMeter zero_delay_counts(table, netlist.net_count, 64);
   std::mt19937_64 rng(8);
   std::vector<powersel::tb::PeInputs> lanes(TimedSimulator::kLanes);
-  std::vector<std::uint64_t> zero_rises(static_cast<std::size_t>(netlist.net_count) * 64, 0);
-  std::vector<std::uint64_t> zero_falls(zero_rises.size(), 0);
   int mismatches = 0;
   for (int cycle = 0; cycle < 300; ++cycle) {
     for (powersel::tb::PeInputs& in : lanes) {
@@ -210,30 +218,28 @@ TEST_CASE("the timed PE ends every cycle where the zero-delay one does, glitches
       in.shift = rng() % 16 == 0;
       in.rst_n = cycle > 0;
     }
-    timed.SetPeInputs(lanes);
+    DrivePe(timed, netlist, lanes);
     timed.Step();
-    DriveZeroDelay(zero_delay, lanes);
+    timed_counts.Accumulate(timed);
+    DrivePe(zero_delay, netlist, lanes);
     zero_delay.Step();
+    zero_delay_counts.Accumulate(zero_delay);
     for (int net = 0; net < netlist.net_count; ++net) {
       mismatches += timed.Value(net) != zero_delay.Value(net);
-      for (int lane = 0; lane < 64; ++lane) {
-        const auto i = static_cast<std::size_t>(net) * 64 + static_cast<std::size_t>(lane);
-        zero_rises[i] += (zero_delay.rises()[static_cast<std::size_t>(net)] >> lane) & 1U;
-        zero_falls[i] += (zero_delay.falls()[static_cast<std::size_t>(net)] >> lane) & 1U;
-      }
     }
   }
   CHECK(mismatches == 0);
   std::uint64_t glitches = 0;
   int bad = 0;
-  for (int net = 0; net < netlist.net_count; ++net) {
+  for (int net = 2; net < netlist.net_count; ++net) {
     for (int lane = 0; lane < 64; ++lane) {
-      const auto i = static_cast<std::size_t>(net) * 64 + static_cast<std::size_t>(lane);
-      const std::uint64_t rises = timed.lane_rises(net, lane);
-      const std::uint64_t falls = timed.lane_falls(net, lane);
+      const std::uint64_t rises = timed_counts.lane_rises(net, lane);
+      const std::uint64_t falls = timed_counts.lane_falls(net, lane);
+      const std::uint64_t zero_rises = zero_delay_counts.lane_rises(net, lane);
+      const std::uint64_t zero_falls = zero_delay_counts.lane_falls(net, lane);
       // Same start and end every cycle: the extra transitions come in rise-fall pairs.
-      bad += rises < zero_rises[i] || rises - zero_rises[i] != falls - zero_falls[i];
-      glitches += rises - zero_rises[i];
+      bad += rises < zero_rises || rises - zero_rises != falls - zero_falls;
+      glitches += rises - zero_rises;
     }
   }
   CHECK(bad == 0);
@@ -269,22 +275,13 @@ std::vector<double> EnergyRatios(const std::vector<int>& weights, int counted_cy
   const auto streams = WeightStreams(weights, counted_cycles);
   const auto lanes = static_cast<int>(weights.size());
   GatePe zero_delay(netlist, Osu018(), GateEnergyOptions{}, lanes);
-  std::vector<powersel::tb::PeInputs> inputs(weights.size());
-  for (std::size_t cycle = 0; cycle < streams.front().size(); ++cycle) {
-    if (cycle == kFirstCounted) {
-      zero_delay.meter().Clear();
-    }
-    for (std::size_t lane = 0; lane < weights.size(); ++lane) {
-      inputs[lane] = streams[lane][cycle];
-    }
-    zero_delay.Step(inputs);
-  }
-  TimedSimulator timed(netlist, PeDelays());
-  RunTimed(timed, streams);
-  const std::vector<double> timed_fj = timed.LaneEnergyFj(zero_delay.table(), lanes);
+  RunStreams(zero_delay, streams);
+  GatePe timed(netlist, Osu018(), GateEnergyOptions{}, lanes, &PeDelays());
+  RunStreams(timed, streams);
   std::vector<double> ratios;
   for (std::size_t lane = 0; lane < weights.size(); ++lane) {
-    ratios.push_back(timed_fj[lane] / zero_delay.meter().lane_energy_fj()[lane]);
+    ratios.push_back(timed.meter().lane_energy_fj()[lane] /
+                     zero_delay.meter().lane_energy_fj()[lane]);
   }
   return ratios;
 }

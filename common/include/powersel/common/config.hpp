@@ -39,6 +39,9 @@ class ConfigNode {
   double Double(std::string_view key, double fallback, double min, double max) const;
   bool Bool(std::string_view key, bool fallback) const;
   std::string String(std::string_view key, const std::string& fallback) const;
+  // A string that must be one of `allowed` (e.g. "timed" or "zero-delay").
+  std::string Choice(std::string_view key, const std::string& fallback,
+                     const std::vector<std::string>& allowed) const;
   // For errors the caller raises about a value it read: the file and the dotted field.
   const std::string& file() const { return *file_; }
   std::string FieldPath(std::string_view key) const;

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "powersel/flow/network_check.hpp"
+#include "powersel/power/characterize.hpp"
 #include "powersel/power/liberty.hpp"
+#include "powersel/power/measurement.hpp"
 #include "powersel/qat/train.hpp"
 #include "powersel/tb/array_shape.hpp"
 
@@ -24,6 +26,7 @@ struct RtlRegressStep {
 struct CharacterizeStep {
   std::filesystem::path liberty = power::kDefaultLiberty;
   int cycles = 2000;
+  power::Measurement measurement = power::Measurement::kTimed;
 };
 
 // The trained network's GEMMs on the Verilated array (the run's array size) against the
@@ -58,6 +61,10 @@ struct RunOutcome {
   bool passed = true;
   std::vector<std::string> failures;
 };
+
+// report.md and report.html of a characterisation on its own (powersel characterize).
+void WriteCharacterizationReport(const std::filesystem::path& dir,
+                                 const power::CharacterizeResult& result);
 
 // Runs every step, writing into `out`; the configuration is stored there first. Every input
 // (array sizes, liberty, images, dataset) is read before anything is written.

@@ -15,6 +15,8 @@
 
 namespace powersel::power {
 
+class TimedSimulator;
+
 struct GateEnergyOptions {
   // Transition time assumed at every cell input (ns) for the internal-energy tables: a
   // typical edge of a lightly loaded OSU018 gate (0.04-0.12 ns in its transition tables).
@@ -67,15 +69,19 @@ std::map<int, double> MirroredPortLoads(
     const GateNetlist& netlist, const NetEnergyTable& table,
     const std::vector<std::pair<std::string, std::string>>& output_to_input);
 
-// Adds up transitions after every GateSimulator::Step(), per net and lane, and prices them.
-// The counters are bit-sliced (one 64-lane word per count bit), so a step costs a few word
+// Adds up transitions after every simulator step, per net and lane, and prices them. The
+// counters are bit-sliced (one 64-lane word per count bit), so a step costs a few word
 // operations per net that changed instead of one update per lane that did.
 class GateEnergyMeter {
  public:
   // `lanes` simulated lanes each pay the clock every cycle.
   GateEnergyMeter(const NetEnergyTable& table, int net_count, int lanes);
 
+  // One cycle of the zero-delay simulator: each net changed at most once.
   void Accumulate(const GateSimulator& simulator);
+  // One cycle of the timed simulator: every transition, glitches included, each priced as a
+  // full-swing one (a narrow pulse that does not reach the rail is charged as a whole one).
+  void Accumulate(const TimedSimulator& simulator);
   void Clear();
 
   std::uint64_t cycles() const { return cycles_; }
@@ -94,7 +100,9 @@ class GateEnergyMeter {
  private:
   static constexpr int kLanes = 64;
   static constexpr int kPlanes = 16;  // bit-sliced counters hold up to 2^16 - 1 per lane
+  static constexpr std::uint32_t kMaxGrowth = (1U << kPlanes) - 1;
 
+  void Add(std::size_t net, std::uint64_t rose, std::uint64_t fell);
   // Moves the bit-sliced counts into the per-lane totals.
   void Flush() const;
   std::uint64_t Total(const std::vector<std::uint64_t>& counts, int net) const;
@@ -106,8 +114,9 @@ class GateEnergyMeter {
   // count flushes them, so they are mutable like the totals and the energy cache.
   mutable std::vector<std::uint64_t> rise_planes_;
   mutable std::vector<std::uint64_t> fall_planes_;
+  // The most any lane's count can have grown since the last flush.
+  mutable std::uint32_t growth_since_flush_ = 0;
   // Flushed totals, [net * kLanes + lane].
-  mutable std::uint32_t steps_since_flush_ = 0;
   mutable std::vector<std::uint64_t> rise_counts_;
   mutable std::vector<std::uint64_t> fall_counts_;
   mutable std::vector<double> lane_energy_fj_;

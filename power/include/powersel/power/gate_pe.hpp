@@ -2,13 +2,19 @@
 // one per lane, each from its own input stream.
 #pragma once
 
+#include <array>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <span>
 
 #include "powersel/power/gate_energy.hpp"
 #include "powersel/power/liberty.hpp"
+#include "powersel/power/measurement.hpp"
 #include "powersel/power/netlist.hpp"
+#include "powersel/power/sdf.hpp"
+#include "powersel/power/synth.hpp"
+#include "powersel/power/timed_simulator.hpp"
 #include "powersel/tb/pe_model.hpp"
 
 namespace powersel::power {
@@ -18,14 +24,22 @@ namespace powersel::power {
 std::map<int, double> PeOutputLoads(const GateNetlist& netlist, const Library& library,
                                     const GateEnergyOptions& options);
 
+// The PE's per-arc delays from OpenSTA at the loads GatePe prices: `design`'s PE (whose
+// netlist is `netlist`) on `liberty`, the SDF cached in the design's folder (sta/).
+NetlistDelays StaticPeDelays(const MappedDesign& design, const std::filesystem::path& liberty,
+                             const GateNetlist& netlist, const Library& library,
+                             const GateEnergyOptions& options);
+
 class GatePe {
  public:
   static constexpr int kLanes = 64;
 
   // `netlist` is module ws_pe_gates. Each output port is loaded like the input it feeds in
-  // the neighbouring PE (act_o -> act_i, psum_o -> psum_i, ...).
+  // the neighbouring PE (act_o -> act_i, psum_o -> psum_i, ...). With `delays` the timed
+  // simulator measures (glitches counted); without, the zero-delay one.
   GatePe(const GateNetlist& netlist, const Library& library, const GateEnergyOptions& options,
-         int lanes);
+         int lanes, const NetlistDelays* delays = nullptr);
+  Measurement measurement() const { return timed_ ? Measurement::kTimed : Measurement::kZeroDelay; }
 
   // A rising edge for every lane, then each lane's new inputs (tb::PeModel's order).
   void Step(std::span<const tb::PeInputs> lanes);
@@ -40,13 +54,10 @@ class GatePe {
   const GateNetlist& netlist_;
   std::unique_ptr<NetEnergyTable> table_;
   std::unique_ptr<GateEnergyMeter> meter_;
-  GateSimulator simulator_;
-  const GateNetlist::Port* act_;
-  const GateNetlist::Port* act_valid_;
-  const GateNetlist::Port* psum_;
-  const GateNetlist::Port* weight_;
-  const GateNetlist::Port* shift_;
-  const GateNetlist::Port* rst_n_;
+  std::unique_ptr<GateSimulator> zero_delay_;  // one of the two
+  std::unique_ptr<TimedSimulator> timed_;
+  // act_i, act_valid_i, psum_i, weight_i, wload_shift_i, rst_ni: tb::PeInputs' fields.
+  std::array<const GateNetlist::Port*, 6> inputs_;
 };
 
 }  // namespace powersel::power

@@ -13,6 +13,7 @@
 namespace powersel::power {
 
 struct ReplayEnergy {
+  Measurement measurement = Measurement::kZeroDelay;
   tb::ArrayShape shape;
   std::uint64_t cycles = 0;
   std::vector<double> pe_fj;  // per PE (row-major), over the whole replay
@@ -23,8 +24,9 @@ struct ReplayEnergy {
 
 class PeReplay {
  public:
+  // With `delays` (StaticPeDelays) the replay is timed, glitches counted; else zero-delay.
   PeReplay(tb::ArrayShape shape, const GateNetlist& pe_netlist, const Library& library,
-           const GateEnergyOptions& options);
+           const GateEnergyOptions& options, const NetlistDelays* delays = nullptr);
 
   // Consecutive pieces of one run (Harness::TakeTrace) may be fed one after another.
   void Feed(const tb::ArrayTrace& trace);

@@ -7,10 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "powersel/power/gate_energy.hpp"
 #include "powersel/power/netlist.hpp"
 #include "powersel/power/sdf.hpp"
-#include "powersel/tb/pe_model.hpp"
 
 namespace powersel::power {
 
@@ -44,8 +42,6 @@ class TimedSimulator {
 
   // Sets an input port's bit (lane mask) for the next Step().
   void SetInputBit(int input_net, std::uint64_t lanes);
-  // Sets the PE's input ports from one tb::PeInputs per lane (netlist ws_pe_gates).
-  void SetPeInputs(std::span<const tb::PeInputs> lanes);
 
   // One clock cycle: rising edge, inputs, events until everything settles.
   void Step();
@@ -53,18 +49,16 @@ class TimedSimulator {
   std::uint64_t Value(int net) const;
   std::int64_t PortValue(const GateNetlist::Port& port, int lane, bool sign_extend) const;
 
-  // Transitions since construction or ClearCounts(), per net and lane.
-  std::uint64_t lane_rises(int net, int lane) const;
-  std::uint64_t lane_falls(int net, int lane) const;
-  std::uint64_t cycles() const { return cycles_; }
-  void ClearCounts();
+  // Every transition of the last Step() in time order, glitches included: the net and the
+  // lanes in which it rose and fell at that moment (GateEnergyMeter prices them).
+  struct Transition {
+    int net;
+    std::uint64_t rose;
+    std::uint64_t fell;
+  };
+  std::span<const Transition> transitions() const;
   // The latest event time of the last Step(), ps after the edge.
   int last_event_ps() const { return last_event_ps_; }
-
-  // Energy of each lane since ClearCounts(), priced per transition by `table` (glitches at
-  // full swing: a narrow pulse that does not reach the rail is charged as a whole one), clock
-  // included: the zero-delay meter's pricing applied to the timed counts.
-  std::vector<double> LaneEnergyFj(const NetEnergyTable& table, int lanes) const;
 
   const GateNetlist& netlist() const { return netlist_; }
 
@@ -72,7 +66,6 @@ class TimedSimulator {
   class Impl;
   const GateNetlist& netlist_;
   std::unique_ptr<Impl> impl_;
-  std::uint64_t cycles_ = 0;
   int last_event_ps_ = 0;
 };
 
