@@ -46,13 +46,19 @@ void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
 void GateEnergyMeter::Accumulate(const TimedSimulator& simulator) {
   ++cycles_;
   energy_current_ = false;
+  // A timed record usually holds one or two lanes: count them straight into the totals.
+  const std::uint64_t active =
+      lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
   for (const TimedSimulator::Transition& transition : simulator.transitions()) {
-    if (transition.net > 1) {
-      Add(static_cast<std::size_t>(transition.net), transition.rose, transition.fell);
-      // A net may change many times a cycle: each record can add one to a lane's count.
-      if (++growth_since_flush_ == kMaxGrowth) {
-        Flush();
-      }
+    if (transition.net <= 1) {
+      continue;
+    }
+    const std::size_t first = static_cast<std::size_t>(transition.net) * kLanes;
+    for (std::uint64_t lanes = transition.rose & active; lanes != 0; lanes &= lanes - 1) {
+      ++rise_counts_[first + static_cast<std::size_t>(std::countr_zero(lanes))];
+    }
+    for (std::uint64_t lanes = transition.fell & active; lanes != 0; lanes &= lanes - 1) {
+      ++fall_counts_[first + static_cast<std::size_t>(std::countr_zero(lanes))];
     }
   }
 }

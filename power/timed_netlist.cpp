@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <regex>
+#include <span>
 #include <stdexcept>
 
 #include "powersel/common/errors.hpp"
@@ -61,6 +63,10 @@ void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDel
     throw std::invalid_argument("latches are not supported");
   }
   if (!cell.flip_flop) {
+    if (inputs.size() > static_cast<std::size_t>(kMaxCellInputs)) {
+      throw std::invalid_argument(
+          fmt::format("more than {} inputs are not supported", kMaxCellInputs));
+    }
     for (std::size_t to = 0; to < cell.pins.size(); ++to) {
       if (!cell.pins[to].is_output) {
         continue;
@@ -83,6 +89,11 @@ void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDel
       }
       output.rise_order = Order(output.rise_ps);
       output.fall_order = Order(output.fall_ps);
+      // Lane m of input i's word is bit i of m: the 64 lanes enumerate every minterm.
+      constexpr std::array<std::uint64_t, kMaxCellInputs> kMinterms = {
+          0xAAAAAAAAAAAAAAAAULL, 0xCCCCCCCCCCCCCCCCULL, 0xF0F0F0F0F0F0F0F0ULL,
+          0xFF00FF00FF00FF00ULL, 0xFFFF0000FFFF0000ULL, 0xFFFFFFFF00000000ULL};
+      output.truth_table = output.function.Evaluate(std::span(kMinterms).first(inputs.size()));
       timed.outputs.push_back(std::move(output));
     }
     return;

@@ -19,7 +19,12 @@ struct CombinationalOutput {
   std::vector<int> fall_ps;
   std::vector<int> rise_order;  // inputs by ascending delay: the first changed one wins
   std::vector<int> fall_order;
+  // Bit m is the function's value when input i is bit i of m (cells of up to 6 inputs).
+  std::uint64_t truth_table = 0;
 };
+
+// Cells with more inputs are refused (no standard-cell library we know has them).
+inline constexpr int kMaxCellInputs = 6;
 
 struct FlipFlopOutput {
   int net;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <stdexcept>
 
@@ -21,6 +22,9 @@ using detail::FlipFlop;
 using detail::FlipFlopOutput;
 
 class TimedSimulator::Impl {
+  // Up to this many changed lanes, a cell is evaluated lane by lane from its truth table.
+  static constexpr int kScalarLanes = 3;
+
  public:
   Impl(const GateNetlist& netlist, const NetlistDelays& delays, const TimedOptions& options)
       : options_(options) {
@@ -28,16 +32,21 @@ class TimedSimulator::Impl {
     detail::TimedNetlist timed = detail::CompileTimedNetlist(netlist, delays);
     outputs_ = std::move(timed.outputs);
     flops_ = std::move(timed.flops);
-    readers_.resize(nets);
+    std::vector<std::vector<int>> readers(nets);
     for (std::size_t o = 0; o < outputs_.size(); ++o) {
       for (const int net : outputs_[o].inputs) {
-        readers_[static_cast<std::size_t>(net)].push_back(static_cast<int>(o));
+        readers[static_cast<std::size_t>(net)].push_back(static_cast<int>(o));
       }
     }
     for (std::size_t f = 0; f < flops_.size(); ++f) {
       for (const int net : flops_[f].async_inputs) {
-        readers_[static_cast<std::size_t>(net)].push_back(-1 - static_cast<int>(f));
+        readers[static_cast<std::size_t>(net)].push_back(-1 - static_cast<int>(f));
       }
+    }
+    reader_start_.push_back(0);
+    for (const std::vector<int>& of_net : readers) {
+      readers_.insert(readers_.end(), of_net.begin(), of_net.end());
+      reader_start_.push_back(static_cast<int>(readers_.size()));
     }
     for (const GateNetlist::Port& port : netlist.ports) {
       for (const int net : port.nets) {
@@ -219,7 +228,9 @@ class TimedSimulator::Impl {
     ++epoch_;
     dirty_.clear();
     for (const int net : touched_) {
-      for (const int reader : readers_[static_cast<std::size_t>(net)]) {
+      const auto n = static_cast<std::size_t>(net);
+      for (int r = reader_start_[n]; r < reader_start_[n + 1]; ++r) {
+        const int reader = readers_[static_cast<std::size_t>(r)];
         const std::size_t slot = reader >= 0
                                      ? static_cast<std::size_t>(reader)
                                      : outputs_.size() + static_cast<std::size_t>(-1 - reader);
@@ -244,9 +255,35 @@ class TimedSimulator::Impl {
   }
 
   void Evaluate(const CombinationalOutput& output, int now) {
-    Gather(output.inputs);
+    // Only lanes where an input changed now can change; the others keep their latest value.
+    std::uint64_t dirty = 0;
+    for (const int input : output.inputs) {
+      dirty |= changed_now_[static_cast<std::size_t>(input)];
+    }
     const auto n = static_cast<std::size_t>(output.net);
-    const std::uint64_t value = output.function.Evaluate(gathered_);
+    std::uint64_t value = latest_[n];
+    if (std::popcount(dirty) <= kScalarLanes) {
+      // Usually one or two lanes: look each up in the truth table.
+      for (std::uint64_t lanes = dirty; lanes != 0; lanes &= lanes - 1) {
+        const int lane = std::countr_zero(lanes);
+        unsigned minterm = 0;
+        for (std::size_t i = 0; i < output.inputs.size(); ++i) {
+          minterm |= static_cast<unsigned>(
+                         (values_[static_cast<std::size_t>(output.inputs[i])] >> lane) & 1U)
+                     << i;
+        }
+        const std::uint64_t bit = std::uint64_t{1} << lane;
+        value = ((output.truth_table >> minterm) & 1U) != 0 ? value | bit : value & ~bit;
+      }
+    } else {
+      std::array<std::uint64_t, detail::kMaxCellInputs> gathered{};
+      for (std::size_t i = 0; i < output.inputs.size(); ++i) {
+        gathered[i] = values_[static_cast<std::size_t>(output.inputs[i])];
+      }
+      const std::uint64_t all = output.function.Evaluate(
+          std::span<const std::uint64_t>(gathered).first(output.inputs.size()));
+      value ^= (value ^ all) & dirty;
+    }
     const std::uint64_t diff = value ^ latest_[n];
     if (diff == 0) {
       return;
@@ -280,7 +317,10 @@ class TimedSimulator::Impl {
   TimedOptions options_;
   std::vector<CombinationalOutput> outputs_;
   std::vector<FlipFlop> flops_;
-  std::vector<std::vector<int>> readers_;  // per net: outputs >= 0, flip-flops -1 - f
+  // The cells reading each net, net n's at [reader_start_[n], reader_start_[n + 1]):
+  // outputs >= 0, flip-flops -1 - f.
+  std::vector<int> readers_;
+  std::vector<int> reader_start_;
   std::vector<int> primary_inputs_;
   std::vector<std::uint64_t> values_;  // what each net is now
   std::vector<std::uint64_t> latest_;  // what its driver last evaluated to
