@@ -1,0 +1,52 @@
+// The reductions that index the MAC energy table: a PE cycle's activation transition
+// (a_prev -> a_cur, 65,536 pairs) and partial-sum transition (two 22-bit values) each fall
+// into one of a few classes, chosen so that the energy of a class is nearly one number.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace powersel::model {
+
+struct GroupingSpec {
+  // Activation transitions: "hold" (a_prev == a_cur, zero runs included), "rise from 0",
+  // "fall to 0", then nonzero -> nonzero by the Hamming distance of the two bytes, in bins
+  // starting at each edge: {3, 5} gives distances 1-2, 3-4, 5-8.
+  std::vector<int> activation_edges = {3, 5};
+  // Partial-sum transitions by the Hamming distance of their top `msb_bits` bits, in bins
+  // starting at 0 and at each edge: {1, 3, 6} gives 0, 1-2, 3-5, 6-8.
+  int msb_bits = 8;
+  std::vector<int> psum_edges = {1, 3, 6};
+};
+
+// Throws std::invalid_argument naming the field for edges that are not rising within range.
+void CheckGroupingSpec(const GroupingSpec& spec);
+
+class TransitionClasses {
+ public:
+  explicit TransitionClasses(GroupingSpec spec);
+
+  int activation_classes() const { return 3 + static_cast<int>(spec_.activation_edges.size()) + 1; }
+  int psum_groups() const { return static_cast<int>(spec_.psum_edges.size()) + 1; }
+
+  int ActivationClass(std::uint8_t previous, std::uint8_t current) const {
+    return activation_class_[static_cast<std::size_t>(previous) << 8 | current];
+  }
+  // `previous` and `current` are the 22-bit partial sums (sign-extended or not: only the top
+  // msb_bits of the 22 count).
+  int PsumGroup(std::int32_t previous, std::int32_t current) const;
+
+  // Names for tables and reports: "hold", "rise", "fall", "hd1-2", …; "msb0", "msb1-2", ….
+  std::string ActivationName(int activation_class) const;
+  std::string PsumName(int group) const;
+
+  const GroupingSpec& spec() const { return spec_; }
+
+ private:
+  GroupingSpec spec_;
+  std::vector<std::uint8_t> activation_class_;  // [previous << 8 | current]
+  std::vector<std::uint8_t> psum_group_;        // by MSB Hamming distance 0..msb_bits
+};
+
+}  // namespace powersel::model

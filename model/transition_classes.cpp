@@ -1,0 +1,113 @@
+#include "powersel/model/transition_classes.hpp"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <stdexcept>
+
+#include "powersel/tb/array_shape.hpp"
+
+namespace powersel::model {
+
+namespace {
+
+constexpr int kActivationBits = tb::kActivationBits;
+constexpr int kHold = 0;
+constexpr int kRise = 1;
+constexpr int kFall = 2;
+constexpr int kFirstDistanceClass = 3;
+
+void CheckEdges(const std::vector<int>& edges, int low, int high, const char* field) {
+  int previous = low - 1;
+  for (const int edge : edges) {
+    if (edge <= previous || edge < low || edge > high) {
+      throw std::invalid_argument(
+          fmt::format("{}: expected rising bin edges in [{}, {}], got {}", field, low, high, edge));
+    }
+    previous = edge;
+  }
+}
+
+// The bin of `value` among bins starting at `first` and at each edge.
+int Bin(int value, const std::vector<int>& edges) {
+  int bin = 0;
+  while (bin < static_cast<int>(edges.size()) && value >= edges[static_cast<std::size_t>(bin)]) {
+    ++bin;
+  }
+  return bin;
+}
+
+std::string Range(int low, int high) {
+  return low == high ? std::to_string(low) : fmt::format("{}-{}", low, high);
+}
+
+}  // namespace
+
+void CheckGroupingSpec(const GroupingSpec& spec) {
+  if (spec.msb_bits < 1 || spec.msb_bits > tb::kPsumBits) {
+    throw std::invalid_argument(
+        fmt::format("msb_bits: expected 1..{}, got {}", tb::kPsumBits, spec.msb_bits));
+  }
+  CheckEdges(spec.activation_edges, 2, kActivationBits, "activation_edges");
+  CheckEdges(spec.psum_edges, 1, spec.msb_bits, "psum_edges");
+}
+
+TransitionClasses::TransitionClasses(GroupingSpec spec) : spec_(std::move(spec)) {
+  CheckGroupingSpec(spec_);
+  activation_class_.resize(1 << (2 * kActivationBits));
+  for (int previous = 0; previous < 256; ++previous) {
+    for (int current = 0; current < 256; ++current) {
+      int activation_class = kHold;
+      if (previous != current) {
+        if (previous == 0) {
+          activation_class = kRise;
+        } else if (current == 0) {
+          activation_class = kFall;
+        } else {
+          const int distance = std::popcount(static_cast<unsigned>(previous ^ current));
+          activation_class = kFirstDistanceClass + Bin(distance, spec_.activation_edges);
+        }
+      }
+      activation_class_[static_cast<std::size_t>(previous << 8 | current)] =
+          static_cast<std::uint8_t>(activation_class);
+    }
+  }
+  for (int distance = 0; distance <= spec_.msb_bits; ++distance) {
+    psum_group_.push_back(static_cast<std::uint8_t>(Bin(distance, spec_.psum_edges)));
+  }
+}
+
+int TransitionClasses::PsumGroup(std::int32_t previous, std::int32_t current) const {
+  const int shift = tb::kPsumBits - spec_.msb_bits;
+  const unsigned mask = (1U << spec_.msb_bits) - 1;
+  const unsigned flipped =
+      ((static_cast<unsigned>(previous) ^ static_cast<unsigned>(current)) >> shift) & mask;
+  return psum_group_[static_cast<std::size_t>(std::popcount(flipped))];
+}
+
+std::string TransitionClasses::ActivationName(int activation_class) const {
+  if (activation_class == kHold) {
+    return "hold";
+  }
+  if (activation_class == kRise) {
+    return "rise";
+  }
+  if (activation_class == kFall) {
+    return "fall";
+  }
+  const auto bin = static_cast<std::size_t>(activation_class - kFirstDistanceClass);
+  const std::vector<int>& edges = spec_.activation_edges;
+  const int low = bin == 0 ? 1 : edges[bin - 1];
+  const int high = bin < edges.size() ? edges[bin] - 1 : kActivationBits;
+  return "hd" + Range(low, high);
+}
+
+std::string TransitionClasses::PsumName(int group) const {
+  const auto bin = static_cast<std::size_t>(group);
+  const std::vector<int>& edges = spec_.psum_edges;
+  const int low = bin == 0 ? 0 : edges[bin - 1];
+  const int high = bin < edges.size() ? edges[bin] - 1 : spec_.msb_bits;
+  return "msb" + Range(low, high);
+}
+
+}  // namespace powersel::model
