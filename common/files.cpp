@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
@@ -51,6 +52,21 @@ nlohmann::json ReadJsonFile(const std::filesystem::path& path, std::string_view 
     throw InputError(path.string(), "",
                      "truncated or not valid JSON (" + std::string(what) + "): " + error.what());
   }
+}
+
+std::string ReadFileText(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    throw InputError(path.string(), std::string(what), "cannot read file");
+  }
+  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+}
+
+std::uint64_t Fnv1a(std::string_view text, std::uint64_t hash) {
+  for (const char c : text) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  }
+  return hash;
 }
 
 void EnsureOutputDirectory(const std::filesystem::path& dir, std::string_view option) {

@@ -29,9 +29,26 @@ inline void AddLanes(std::uint64_t* planes, std::uint64_t lanes, int plane_count
 
 }  // namespace
 
+void GateEnergyMeter::TrackCycles(bool on) {
+  track_cycles_ = on;
+  last_cycle_fj_.assign(on ? kLanes : 0, 0.0);
+}
+
+void GateEnergyMeter::AddCycleEnergy(std::size_t net, std::uint64_t rose, std::uint64_t fell) {
+  const double rise_fj = table_.rise_fj(static_cast<int>(net));
+  const double fall_fj = table_.fall_fj(static_cast<int>(net));
+  for (; rose != 0; rose &= rose - 1) {
+    last_cycle_fj_[static_cast<std::size_t>(std::countr_zero(rose))] += rise_fj;
+  }
+  for (; fell != 0; fell &= fell - 1) {
+    last_cycle_fj_[static_cast<std::size_t>(std::countr_zero(fell))] += fall_fj;
+  }
+}
+
 void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
   ++cycles_;
   energy_current_ = false;
+  std::fill(last_cycle_fj_.begin(), last_cycle_fj_.end(), 0.0);
   const std::span<const std::uint64_t> rises = simulator.rises();
   const std::span<const std::uint64_t> falls = simulator.falls();
   for (std::size_t net = 2; net < rises.size(); ++net) {
@@ -46,6 +63,7 @@ void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
 void GateEnergyMeter::Accumulate(const TimedSimulator& simulator) {
   ++cycles_;
   energy_current_ = false;
+  std::fill(last_cycle_fj_.begin(), last_cycle_fj_.end(), 0.0);
   // A timed record usually holds one or two lanes: count them straight into the totals.
   const std::uint64_t active =
       lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
@@ -60,6 +78,10 @@ void GateEnergyMeter::Accumulate(const TimedSimulator& simulator) {
     for (std::uint64_t lanes = transition.fell & active; lanes != 0; lanes &= lanes - 1) {
       ++fall_counts_[first + static_cast<std::size_t>(std::countr_zero(lanes))];
     }
+    if (track_cycles_) {
+      AddCycleEnergy(static_cast<std::size_t>(transition.net), transition.rose & active,
+                     transition.fell & active);
+    }
   }
 }
 
@@ -71,6 +93,9 @@ void GateEnergyMeter::Add(std::size_t net, std::uint64_t rose, std::uint64_t fel
   }
   if ((fell &= active) != 0) {
     AddLanes(&fall_planes_[net * kPlanes], fell, kPlanes);
+  }
+  if (track_cycles_ && (rose | fell) != 0) {
+    AddCycleEnergy(net, rose, fell);
   }
 }
 

@@ -20,22 +20,6 @@ namespace powersel::power {
 
 namespace {
 
-std::string FileText(const std::filesystem::path& file, const std::string& what) {
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) {
-    throw InputError(file.string(), what, "cannot read file");
-  }
-  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
-}
-
-// FNV-1a, 64 bits: a cache key, not a defence against anyone.
-std::uint64_t Fnv1a(const std::string& text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (const char c : text) {
-    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 // A name OpenSTA's Tcl can take inside braces and match as itself: the flat PE's "_12_" and
 // "psum_o[3]". Names Yosys leaves escaped ($abc$...) or hierarchical ones are refused.
 std::string StaName(const std::string& name, const std::filesystem::path& verilog) {
@@ -122,9 +106,9 @@ std::filesystem::path WriteSdfWithOpenSta(const GateNetlist& netlist, const Libr
                                           const StaticTimingSpec& spec,
                                           const std::map<int, double>& external_load_pf) {
   const std::string commands = Commands(netlist, library, spec, external_load_pf);
-  std::uint64_t hash = Fnv1a(FileText(spec.liberty, "liberty"));
-  hash = Fnv1a(FileText(spec.verilog, "netlist"), hash);
-  hash = Fnv1a(FileText(POWERSEL_STA_SCRIPT, "OpenSTA script"), hash);
+  std::uint64_t hash = Fnv1a(ReadFileText(spec.liberty, "liberty"));
+  hash = Fnv1a(ReadFileText(spec.verilog, "netlist"), hash);
+  hash = Fnv1a(ReadFileText(POWERSEL_STA_SCRIPT, "OpenSTA script"), hash);
   hash = Fnv1a(commands, hash);
   EnsureOutputDirectory(spec.dir, "static timing directory");
   const std::string stem = fmt::format("{}.{:016x}", netlist.module, hash);
@@ -150,7 +134,7 @@ std::filesystem::path WriteSdfWithOpenSta(const GateNetlist& netlist, const Libr
   const int status = std::system(shell.c_str());
   const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   // OpenSTA exits 0 after failed commands; their "Error"/"Warning" lines tell.
-  const std::string output = std::filesystem::exists(log_tmp) ? FileText(log_tmp, "log") : "";
+  const std::string output = std::filesystem::exists(log_tmp) ? ReadFileText(log_tmp, "log") : "";
   std::string complaint;
   std::istringstream lines(output);
   for (std::string line; std::getline(lines, line);) {

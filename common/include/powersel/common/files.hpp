@@ -1,8 +1,10 @@
 // Atomic file output: a reader never sees a half-written result.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 #include <string_view>
 
 namespace powersel {
@@ -18,6 +20,13 @@ void WriteJsonAtomically(const std::filesystem::path& path, const nlohmann::json
 nlohmann::json ReadJsonFile(const std::filesystem::path& path, std::string_view what);
 
 // Creates `dir` (and parents) or throws InputError naming `option` if it is not usable.
+// The whole file as text; InputError (file, `what`) if it cannot be read.
+std::string ReadFileText(const std::filesystem::path& path, std::string_view what);
+
+// FNV-1a, 64 bits, continuing from `hash`: a cache key for file contents, not a defence
+// against anyone.
+std::uint64_t Fnv1a(std::string_view text, std::uint64_t hash = 0xcbf29ce484222325ULL);
+
 void EnsureOutputDirectory(const std::filesystem::path& dir, std::string_view option);
 
 }  // namespace powersel

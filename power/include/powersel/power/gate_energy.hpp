@@ -97,6 +97,11 @@ class GateEnergyMeter {
   std::vector<double> CategoryEnergyFj() const;
   double NetEnergyFj(int net) const;
 
+  // With TrackCycles(true), each lane's transition energy (clock not included) of the last
+  // Accumulate(): to attribute every cycle to its stimulus class.
+  void TrackCycles(bool on);
+  std::span<const double> last_cycle_fj() const { return last_cycle_fj_; }
+
  private:
   static constexpr int kLanes = 64;
   static constexpr int kPlanes = 16;  // bit-sliced counters hold up to 2^16 - 1 per lane
@@ -121,6 +126,9 @@ class GateEnergyMeter {
   mutable std::vector<std::uint64_t> fall_counts_;
   mutable std::vector<double> lane_energy_fj_;
   mutable bool energy_current_ = false;
+  bool track_cycles_ = false;
+  std::vector<double> last_cycle_fj_;
+  void AddCycleEnergy(std::size_t net, std::uint64_t rose, std::uint64_t fell);
 };
 
 }  // namespace powersel::power
