@@ -1,0 +1,84 @@
+#include "powersel/model/energy_model.hpp"
+
+#include <stdexcept>
+
+namespace powersel::model {
+
+namespace {
+
+void CheckPes(const PeActivity& activity, const PeWeights& pes) {
+  const auto count = static_cast<std::size_t>(activity.shape().rows * activity.shape().cols);
+  if (pes.weights.size() != count || pes.used.size() != count) {
+    throw std::invalid_argument("energy model: one weight and one used flag per PE");
+  }
+}
+
+// Sums per-PE datapath energies into the three scopes.
+template <typename PeDatapath>
+ScopedEnergy Sum(const MacTable& table, const PeActivity& activity, const PeWeights& pes,
+                 const power::EdgeFlipFlopEnergy& edge, PeDatapath datapath_of) {
+  CheckPes(activity, pes);
+  const double clock = table.clock_fj() * static_cast<double>(activity.cycles());
+  ScopedEnergy energy;
+  for (std::size_t pe = 0; pe < pes.weights.size(); ++pe) {
+    const double datapath = datapath_of(static_cast<int>(pe), pes.weights[pe]) +
+                            table.load_cycle_fj() *
+                                static_cast<double>(activity.LoadCycles(static_cast<int>(pe)));
+    if (pes.used[pe] != 0) {
+      energy.datapath += datapath;
+      energy.pe += datapath + clock;
+    }
+    energy.array += datapath + clock;
+  }
+  energy.array += power::EstimateEdgeEnergy(activity.edge_toggles(), edge).total_fj();
+  return energy;
+}
+
+}  // namespace
+
+ScopedEnergy PredictRun(const MacTable& table, const PeActivity& activity, const PeWeights& pes,
+                        const power::EdgeFlipFlopEnergy& edge) {
+  const int groups = table.classes().psum_groups();
+  return Sum(table, activity, pes, edge, [&](int pe, std::int8_t weight) {
+    double energy = 0;
+    for (int pair = 0; pair < activity.pairs(); ++pair) {
+      if (const std::uint64_t cycles = activity.PairCycles(pe, pair); cycles != 0) {
+        energy += static_cast<double>(cycles) * table.Datapath(weight, pair / groups, pair % groups);
+      }
+    }
+    return energy;
+  });
+}
+
+std::vector<double> GlobalWeightEnergy(const MacTable& table, const PeActivity& global) {
+  const int groups = table.classes().psum_groups();
+  const int pes = global.shape().rows * global.shape().cols;
+  std::vector<double> share(static_cast<std::size_t>(global.pairs()), 0);
+  double total = 0;
+  for (int pe = 0; pe < pes; ++pe) {
+    for (int pair = 0; pair < global.pairs(); ++pair) {
+      share[static_cast<std::size_t>(pair)] += static_cast<double>(global.PairCycles(pe, pair));
+      total += static_cast<double>(global.PairCycles(pe, pair));
+    }
+  }
+  std::vector<double> energy(256, 0);
+  for (int weight = -128; weight < 128; ++weight) {
+    for (int pair = 0; pair < global.pairs(); ++pair) {
+      energy[static_cast<std::size_t>(weight + 128)] +=
+          share[static_cast<std::size_t>(pair)] / total *
+          table.Datapath(weight, pair / groups, pair % groups);
+    }
+  }
+  return energy;
+}
+
+ScopedEnergy PredictRunAgnostic(const MacTable& table, const std::vector<double>& weight_energy,
+                                const PeActivity& activity, const PeWeights& pes,
+                                const power::EdgeFlipFlopEnergy& edge) {
+  return Sum(table, activity, pes, edge, [&](int pe, std::int8_t weight) {
+    const auto streaming = static_cast<double>(activity.cycles() - activity.LoadCycles(pe));
+    return streaming * weight_energy[static_cast<std::size_t>(weight + 128)];
+  });
+}
+
+}  // namespace powersel::model
