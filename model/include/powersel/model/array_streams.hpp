@@ -50,7 +50,7 @@ class ArrayStreamModel {
   // Hands the last edge's entry to `visitor`, completed with the ports as driven now.
   void Flush(const PeVisitor& visitor);
 
-  // The entries since construction or the last call, the open one completed as by Flush()
+  // The entries since construction or the last TakeTrace, the open one completed as by Flush()
   // (record_trace only): equal to tb::Harness::TakeTrace after the same calls.
   tb::ArrayTrace TakeTrace();
 
