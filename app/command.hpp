@@ -37,5 +37,6 @@ void AddImportMnistCommand(CLI::App& app, int& exit_status);
 void AddCaptureCommand(CLI::App& app, int& exit_status);
 void AddCharacterizeCommand(CLI::App& app, int& exit_status);
 void AddBenchGatesCommand(CLI::App& app, int& exit_status);
+void AddCorrelateCommand(CLI::App& app, int& exit_status);
 
 }  // namespace powersel::app

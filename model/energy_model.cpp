@@ -21,9 +21,12 @@ ScopedEnergy Sum(const MacTable& table, const PeActivity& activity, const PeWeig
   const double clock = table.clock_fj() * static_cast<double>(activity.cycles());
   ScopedEnergy energy;
   for (std::size_t pe = 0; pe < pes.weights.size(); ++pe) {
-    const double datapath = datapath_of(static_cast<int>(pe), pes.weights[pe]) +
-                            table.load_cycle_fj() *
-                                static_cast<double>(activity.LoadCycles(static_cast<int>(pe)));
+    const int index = static_cast<int>(pe);
+    double datapath = datapath_of(index, pes.weights[pe]);
+    for (int load_class = 0; load_class < TransitionClasses::kLoadClasses; ++load_class) {
+      datapath += table.load_cycle_fj(load_class) *
+                  static_cast<double>(activity.LoadCycles(index, load_class));
+    }
     if (pes.used[pe] != 0) {
       energy.datapath += datapath;
       energy.pe += datapath + clock;

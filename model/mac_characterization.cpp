@@ -22,8 +22,10 @@ constexpr int kResetCycles = 2;
 // Cycles of the stream run before measuring, so that the registers hold stream values.
 constexpr int kWarmupCycles = 16;
 // Weight-load stimulus: cycles, and how often the (held) activation changes meanwhile.
-constexpr int kLoadCycles = 2000;
+constexpr int kLoadCycles = 4000;
 constexpr int kLoadActivationRun = 16;
+// Bumped whenever the classes or the stimuli change, so that no older cached table is read.
+constexpr int kMethodVersion = 6;
 
 struct ClassedStream {
   std::vector<tb::PeInputs> inputs;
@@ -56,17 +58,23 @@ std::uint8_t DrawActivation(const TransitionClasses& classes, std::uint8_t previ
 
 std::int32_t DrawPsum(const TransitionClasses& classes, std::int32_t previous, int target,
                       std::mt19937_64& rng) {
+  if (classes.PsumGroup(previous, previous) == target) {
+    return previous;
+  }
   const int msb_bits = classes.spec().msb_bits;
   const int low_bits = tb::kPsumBits - msb_bits;
-  std::uniform_int_distribution<int> top_bit(0, msb_bits - 1);
-  std::uniform_int_distribution<std::uint32_t> low(0, (1U << low_bits) - 1);
+  std::uniform_int_distribution<int> bit(0, tb::kPsumBits - 1);
   for (;;) {
+    // Flip a random number of random bits; keep the first that lands in the group.
     std::uint32_t value = static_cast<std::uint32_t>(previous);
-    const int flips = std::uniform_int_distribution<int>(0, msb_bits)(rng);
-    for (int f = 0; f < flips; ++f) {
-      value ^= 1U << (low_bits + top_bit(rng));
+    const int flips = std::uniform_int_distribution<int>(1, tb::kPsumBits)(rng);
+    const int top_flips = std::uniform_int_distribution<int>(0, msb_bits)(rng);
+    for (int f = 0; f < top_flips; ++f) {
+      value ^= 1U << (low_bits + bit(rng) % msb_bits);
     }
-    value = (value & ~((1U << low_bits) - 1)) | low(rng);
+    for (int f = 0; f < flips - top_flips; ++f) {
+      value ^= 1U << (bit(rng) % low_bits);
+    }
     const std::int32_t candidate = tb::WrapPsum(static_cast<std::int32_t>(value));
     if (classes.PsumGroup(previous, candidate) == target) {
       return candidate;
@@ -74,10 +82,13 @@ std::int32_t DrawPsum(const TransitionClasses& classes, std::int32_t previous, i
   }
 }
 
-// Each cycle takes the least-sampled pair the previous activation allows (a rise needs a zero
+// First the real streams, each cycle under the pair its transition belongs to (a segment's
+// first cycle under none: its transition is not real); then, from where they end, cycles
+// that each take the least-sampled pair the previous activation allows (a rise needs a zero
 // before it, a fall or a bit flip a nonzero one), until every pair has `per_pair` cycles.
 ClassedStream MakeClassedStream(const TransitionClasses& classes, int per_pair,
-                                std::uint64_t seed) {
+                                std::uint64_t seed,
+                                const std::vector<std::vector<tb::PeInputs>>& real) {
   std::mt19937_64 rng(seed);
   const int groups = classes.psum_groups();
   const int pairs = classes.activation_classes() * groups;
@@ -90,6 +101,21 @@ ClassedStream MakeClassedStream(const TransitionClasses& classes, int per_pair,
     previous.psum = tb::WrapPsum(static_cast<std::int32_t>(rng()));
     stream.inputs.push_back(previous);
     stream.pair.push_back(-1);
+  }
+  for (const std::vector<tb::PeInputs>& segment : real) {
+    for (std::size_t cycle = 0; cycle < segment.size(); ++cycle) {
+      // Only the data inputs: each lane keeps the weight it holds.
+      tb::PeInputs next;
+      next.act = segment[cycle].act;
+      next.act_valid = segment[cycle].act_valid;
+      next.psum = tb::WrapPsum(segment[cycle].psum);
+      const int pair = classes.ActivationClass(previous.act, next.act) * groups +
+                       classes.PsumGroup(previous.psum, next.psum);
+      stream.inputs.push_back(next);
+      stream.pair.push_back(cycle == 0 ? -1 : pair);
+      samples[static_cast<std::size_t>(pair)] += cycle == 0 ? 0 : 1;
+      previous = next;
+    }
   }
   auto feasible = [&](int activation_class) {
     return previous.act == 0 ? activation_class <= 1 : activation_class != 1;
@@ -162,31 +188,54 @@ GroupSums MeasureGroup(power::GatePe& pe, const ClassedStream& stream, int pairs
   return sums;
 }
 
-// Weights shifting through the PE every cycle (the array's weight load), activation held.
-double MeasureLoadCycles(power::GatePe& pe, std::uint64_t seed) {
+// Weights shifting through the PE every cycle (the array's weight load), the activation held
+// at zero (after a drained stream) or at nonzero values; each cycle's energy (the mean over
+// the lanes, which all shift the same weights) goes to its load class. Returns the four
+// classes of that activation kind.
+std::vector<double> MeasureLoadCycles(power::GatePe& pe, std::uint64_t seed,
+                                      bool zero_activation) {
+  constexpr int kBins = TransitionClasses::kLoadClasses / 2;
   std::mt19937_64 rng(seed);
   StartGroup(pe, 0);
-  pe.meter().Clear();
+  pe.meter().TrackCycles(true);
   std::vector<tb::PeInputs> lanes(power::GatePe::kLanes);
   tb::PeInputs in;
+  in.shift = true;
+  std::vector<double> sum(kBins, 0);
+  std::vector<int> cycles(kBins, 0);
   for (int cycle = 0; cycle < kLoadCycles; ++cycle) {
+    const tb::PeInputs previous = in;
     if (cycle % kLoadActivationRun == 0) {
-      in.act = static_cast<std::uint8_t>(rng());
+      in.act = zero_activation ? 0 : static_cast<std::uint8_t>(1 + rng() % 255);
       in.psum = tb::WrapPsum(static_cast<std::int32_t>(rng()));
     }
-    for (tb::PeInputs& lane : lanes) {
-      lane = in;
-      lane.shift = true;
-      lane.weight = static_cast<std::int8_t>(rng());
+    // A weight of a random distance from the last: every bin gets its share.
+    const int flips = std::uniform_int_distribution<int>(0, tb::kWeightBits)(rng);
+    for (int f = 0; f < flips; ++f) {
+      in.weight = static_cast<std::int8_t>(in.weight ^ (1 << (rng() % tb::kWeightBits)));
     }
+    std::fill(lanes.begin(), lanes.end(), in);
     pe.Step(lanes);
+    if (cycle < kWarmupCycles) {
+      continue;
+    }
+    const int bin = TransitionClasses::LoadClass(in.act, previous.weight, in.weight) % kBins;
+    for (const double energy : pe.meter().last_cycle_fj()) {
+      sum[static_cast<std::size_t>(bin)] += energy / power::GatePe::kLanes;
+    }
+    ++cycles[static_cast<std::size_t>(bin)];
   }
-  double total = 0;
-  for (const double energy : pe.meter().lane_energy_fj()) {
-    total += energy;
+  for (int bin = 0; bin < kBins; ++bin) {
+    sum[static_cast<std::size_t>(bin)] /= std::max(1, cycles[static_cast<std::size_t>(bin)]);
   }
-  const double cycles = static_cast<double>(pe.meter().cycles()) * power::GatePe::kLanes;
-  return total / cycles - pe.table().clock_fj_per_cycle();
+  return sum;
+}
+
+// Zero-activation classes first, as TransitionClasses::LoadClass numbers them.
+std::vector<double> LoadTable(const std::array<std::vector<double>, 2>& halves) {
+  std::vector<double> table = halves[0];
+  table.insert(table.end(), halves[1].begin(), halves[1].end());
+  return table;
 }
 
 std::string CacheKey(const MacTableSpec& spec, const power::MappedDesign& design) {
@@ -194,11 +243,19 @@ std::string CacheKey(const MacTableSpec& spec, const power::MappedDesign& design
   hash = Fnv1a(ReadFileText(design.netlist_json, "netlist"), hash);
   const GroupingSpec& g = spec.grouping;
   hash = Fnv1a(
-      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", power::MeasurementName(spec.measurement),
-                  g.msb_bits, fmt::join(g.psum_edges, ","), fmt::join(g.activation_edges, ","),
+      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", kMethodVersion,
+                  power::MeasurementName(spec.measurement), g.msb_bits,
+                  fmt::join(g.psum_edges, ","), fmt::join(g.psum_low_edges, ","),
+                  fmt::join(g.activation_edges, ","),
                   spec.cycles_per_class, spec.seed, spec.energy.input_slew_ns,
                   spec.energy.wire_base_pf, spec.energy.wire_per_fanout_pf, kLoadCycles),
       hash);
+  for (const std::vector<tb::PeInputs>& segment : spec.real_streams) {
+    for (const tb::PeInputs& in : segment) {
+      hash = Fnv1a(fmt::format("{},{},{};", in.act, in.act_valid, in.psum), hash);
+    }
+    hash = Fnv1a("|", hash);
+  }
   return fmt::format("mac_table.{:016x}.json", hash);
 }
 
@@ -218,17 +275,20 @@ MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesig
   if (spec.measurement == power::Measurement::kTimed) {
     delays = power::StaticPeDelays(design, spec.liberty, netlist, library, spec.energy);
   }
-  const ClassedStream stream = MakeClassedStream(classes, spec.cycles_per_class, spec.seed);
+  const ClassedStream stream =
+      MakeClassedStream(classes, spec.cycles_per_class, spec.seed, spec.real_streams);
   const int pairs = classes.activation_classes() * classes.psum_groups();
 
-  // Tasks 0..3 measure a weight group each, task 4 the weight-load cycles.
+  // Tasks 0..3 measure a weight group each, tasks 4 and 5 the weight-load cycles.
   std::vector<GroupSums> sums(kWeightGroups);
-  double load_cycle_fj = 0;
-  ParallelFor(kWeightGroups + 1, spec.threads, [&](std::size_t task) {
+  std::array<std::vector<double>, 2> load_cycle_fj;
+  ParallelFor(kWeightGroups + 2, spec.threads, [&](std::size_t task) {
     power::GatePe pe(netlist, library, spec.energy, power::GatePe::kLanes,
                      delays ? &*delays : nullptr);
-    if (task == kWeightGroups) {
-      load_cycle_fj = MeasureLoadCycles(pe, spec.seed + 1);
+    if (task >= kWeightGroups) {
+      const bool zero_activation = task == kWeightGroups;
+      load_cycle_fj[zero_activation ? 0 : 1] =
+          MeasureLoadCycles(pe, spec.seed + task, zero_activation);
     } else {
       sums[task] = MeasureGroup(pe, stream, pairs, static_cast<int>(task));
     }
@@ -247,7 +307,7 @@ MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesig
                        power::NetEnergyTable(netlist, library, spec.energy,
                                              power::PeOutputLoads(netlist, library, spec.energy))
                            .clock_fj_per_cycle(),
-                       load_cycle_fj, std::move(datapath_fj));
+                       LoadTable(load_cycle_fj), std::move(datapath_fj));
   std::filesystem::create_directories(cache_dir);
   WriteMacTable(cached, table);
   return table;

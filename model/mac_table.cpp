@@ -33,14 +33,19 @@ T Field(const nlohmann::json& document, const char* key, const std::filesystem::
 }  // namespace
 
 MacTable::MacTable(power::Measurement measurement, TransitionClasses classes, double clock_fj,
-                   double load_cycle_fj, std::vector<double> datapath_fj)
+                   std::vector<double> load_cycle_fj, std::vector<double> datapath_fj)
     : measurement_(measurement),
       classes_(std::move(classes)),
       clock_fj_(clock_fj),
-      load_cycle_fj_(load_cycle_fj),
+      load_cycle_fj_(std::move(load_cycle_fj)),
       datapath_fj_(std::move(datapath_fj)) {
   const auto expected =
       static_cast<std::size_t>(kWeights * classes_.activation_classes() * classes_.psum_groups());
+  if (load_cycle_fj_.size() != TransitionClasses::kLoadClasses) {
+    throw std::invalid_argument(fmt::format("MAC table: {} load classes, expected {}",
+                                            load_cycle_fj_.size(),
+                                            TransitionClasses::kLoadClasses));
+  }
   if (datapath_fj_.size() != expected) {
     throw std::invalid_argument(
         fmt::format("MAC table: {} entries, expected {}", datapath_fj_.size(), expected));
@@ -63,6 +68,7 @@ void WriteMacTable(const std::filesystem::path& file, const MacTable& table) {
                              {"scope", "datapath"},
                              {"msb_bits", grouping.msb_bits},
                              {"psum_edges", grouping.psum_edges},
+                             {"psum_low_edges", grouping.psum_low_edges},
                              {"activation_edges", grouping.activation_edges},
                              {"activation_classes", activation_names},
                              {"psum_groups", psum_names},
@@ -86,6 +92,8 @@ MacTable ReadMacTable(const std::filesystem::path& file) {
   GroupingSpec grouping;
   grouping.msb_bits = Field<int>(document, "msb_bits", file, "an integer");
   grouping.psum_edges = Field<std::vector<int>>(document, "psum_edges", file, "integers");
+  grouping.psum_low_edges =
+      Field<std::vector<int>>(document, "psum_low_edges", file, "integers");
   grouping.activation_edges =
       Field<std::vector<int>>(document, "activation_edges", file, "integers");
   std::optional<TransitionClasses> classes;
@@ -96,7 +104,7 @@ MacTable ReadMacTable(const std::filesystem::path& file) {
   }
   try {
     return MacTable(found->second, *classes, Field<double>(document, "clock_fj", file, "a number"),
-                    Field<double>(document, "load_cycle_fj", file, "a number"),
+                    Field<std::vector<double>>(document, "load_cycle_fj", file, "numbers"),
                     Field<std::vector<double>>(document, "datapath_fj", file, "numbers"));
   } catch (const std::invalid_argument& error) {
     throw InputError(file.string(), "datapath_fj", error.what());

@@ -18,7 +18,9 @@ PeActivity::PeActivity(tb::ArrayShape shape, const TransitionClasses& classes)
       classes_(&classes),
       pairs_(classes.activation_classes() * classes.psum_groups()),
       pair_cycles_(static_cast<std::size_t>(shape.rows * shape.cols * pairs_), 0),
-      load_cycles_(static_cast<std::size_t>(shape.rows * shape.cols), 0),
+      load_cycles_(static_cast<std::size_t>(shape.rows * shape.cols *
+                                            TransitionClasses::kLoadClasses),
+                   0),
       previous_(static_cast<std::size_t>(shape.rows * shape.cols)),
       bottom_psum_(static_cast<std::size_t>(shape.cols), 0),
       edge_(tb::ToggleCounts::Zero(shape)) {}
@@ -35,7 +37,9 @@ void PeActivity::Observe(std::span<const tb::PeInputs> pes, std::span<const std:
     const tb::PeInputs& now = pes[pe];
     const tb::PeInputs& before = previous_[pe];
     if (now.shift) {
-      ++load_cycles_[pe];
+      ++load_cycles_[pe * TransitionClasses::kLoadClasses +
+                     static_cast<std::size_t>(
+                         TransitionClasses::LoadClass(now.act, before.weight, now.weight))];
     } else {
       const int pair = classes_->ActivationClass(before.act, now.act) * groups +
                        classes_->PsumGroup(before.psum, now.psum);
@@ -78,6 +82,22 @@ void PeActivity::Observe(std::span<const tb::PeInputs> pes, std::span<const std:
   }
   std::copy(pes.begin(), pes.end(), previous_.begin());
   started_ = true;
+}
+
+std::uint64_t PeActivity::LoadCycles(int pe) const {
+  std::uint64_t cycles = 0;
+  for (int load_class = 0; load_class < TransitionClasses::kLoadClasses; ++load_class) {
+    cycles += LoadCycles(pe, load_class);
+  }
+  return cycles;
+}
+
+PeActivity PeActivity::Continuation() const {
+  PeActivity next(shape_, *classes_);
+  next.previous_ = previous_;
+  next.bottom_psum_ = bottom_psum_;
+  next.started_ = started_;
+  return next;
 }
 
 PeActivity& PeActivity::operator+=(const PeActivity& other) {

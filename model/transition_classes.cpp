@@ -16,6 +16,8 @@ constexpr int kHold = 0;
 constexpr int kRise = 1;
 constexpr int kFall = 2;
 constexpr int kFirstDistanceClass = 3;
+constexpr int kSame = 0;
+constexpr int kFirstMsbGroup = 1;
 
 void CheckEdges(const std::vector<int>& edges, int low, int high, const char* field) {
   int previous = low - 1;
@@ -50,6 +52,7 @@ void CheckGroupingSpec(const GroupingSpec& spec) {
   }
   CheckEdges(spec.activation_edges, 2, kActivationBits, "activation_edges");
   CheckEdges(spec.psum_edges, 1, spec.msb_bits, "psum_edges");
+  CheckEdges(spec.psum_low_edges, 1, tb::kPsumBits - spec.msb_bits, "psum_low_edges");
 }
 
 TransitionClasses::TransitionClasses(GroupingSpec spec) : spec_(std::move(spec)) {
@@ -73,16 +76,39 @@ TransitionClasses::TransitionClasses(GroupingSpec spec) : spec_(std::move(spec))
     }
   }
   for (int distance = 0; distance <= spec_.msb_bits; ++distance) {
-    psum_group_.push_back(static_cast<std::uint8_t>(Bin(distance, spec_.psum_edges)));
+    msb_bin_.push_back(static_cast<std::uint8_t>(Bin(distance, spec_.psum_edges)));
+  }
+  for (int distance = 0; distance <= tb::kPsumBits - spec_.msb_bits; ++distance) {
+    low_bin_.push_back(static_cast<std::uint8_t>(Bin(distance, spec_.psum_low_edges)));
   }
 }
 
 int TransitionClasses::PsumGroup(std::int32_t previous, std::int32_t current) const {
-  const int shift = tb::kPsumBits - spec_.msb_bits;
-  const unsigned mask = (1U << spec_.msb_bits) - 1;
-  const unsigned flipped =
-      ((static_cast<unsigned>(previous) ^ static_cast<unsigned>(current)) >> shift) & mask;
-  return psum_group_[static_cast<std::size_t>(std::popcount(flipped))];
+  constexpr unsigned kPsumMask = (1U << tb::kPsumBits) - 1;
+  const unsigned flipped = (static_cast<unsigned>(previous) ^ static_cast<unsigned>(current)) &
+                           kPsumMask;
+  if (flipped == 0) {
+    return kSame;
+  }
+  const int low_bits = tb::kPsumBits - spec_.msb_bits;
+  const int msb = msb_bin_[static_cast<std::size_t>(std::popcount(flipped >> low_bits))];
+  const int low =
+      low_bin_[static_cast<std::size_t>(std::popcount(flipped & ((1U << low_bits) - 1)))];
+  return kFirstMsbGroup + msb * (static_cast<int>(spec_.psum_low_edges.size()) + 1) + low;
+}
+
+int TransitionClasses::LoadClass(std::uint8_t activation, std::int8_t previous_weight,
+                                 std::int8_t current_weight) {
+  static const std::vector<int> kWeightEdges = {1, 3, 5};
+  const int distance = std::popcount(static_cast<unsigned>(
+      static_cast<std::uint8_t>(previous_weight) ^ static_cast<std::uint8_t>(current_weight)));
+  return (activation == 0 ? 0 : kLoadClasses / 2) + Bin(distance, kWeightEdges);
+}
+
+std::string TransitionClasses::LoadName(int load_class) {
+  static const char* kBins[] = {"0", "1-2", "3-4", "5-8"};
+  return fmt::format("load/{}/whd{}", load_class < kLoadClasses / 2 ? "act0" : "act",
+                     kBins[load_class % (kLoadClasses / 2)]);
 }
 
 std::string TransitionClasses::ActivationName(int activation_class) const {
@@ -103,11 +129,19 @@ std::string TransitionClasses::ActivationName(int activation_class) const {
 }
 
 std::string TransitionClasses::PsumName(int group) const {
-  const auto bin = static_cast<std::size_t>(group);
-  const std::vector<int>& edges = spec_.psum_edges;
-  const int low = bin == 0 ? 0 : edges[bin - 1];
-  const int high = bin < edges.size() ? edges[bin] - 1 : spec_.msb_bits;
-  return "msb" + Range(low, high);
+  if (group == kSame) {
+    return "same";
+  }
+  const auto low_bins = spec_.psum_low_edges.size() + 1;
+  const auto msb = static_cast<std::size_t>(group - kFirstMsbGroup) / low_bins;
+  const auto low = static_cast<std::size_t>(group - kFirstMsbGroup) % low_bins;
+  auto range = [](const std::vector<int>& edges, std::size_t bin, int top) {
+    const int low_end = bin == 0 ? 0 : edges[bin - 1];
+    const int high_end = bin < edges.size() ? edges[bin] - 1 : top;
+    return Range(low_end, high_end);
+  };
+  return "msb" + range(spec_.psum_edges, msb, spec_.msb_bits) + "/low" +
+         range(spec_.psum_low_edges, low, tb::kPsumBits - spec_.msb_bits);
 }
 
 }  // namespace powersel::model

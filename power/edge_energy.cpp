@@ -85,6 +85,15 @@ EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnerg
   return {flops == 0 ? 0.0 : sum / flops, table.clock_fj_per_cycle() / array.FlipFlopCount()};
 }
 
+EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Library& library,
+                                        const GateEnergyOptions& options) {
+  const GateNetlist array = ReadGateNetlist(design.netlist_json, "ws_array", library);
+  const GateNetlist pe_netlist = ReadGateNetlist(design.netlist_json, "ws_pe_gates", library);
+  const NetEnergyTable table(array, library, options);
+  const GatePe pe(pe_netlist, library, options, 1);
+  return MeasureEdgeFlipFlops(array, table, pe);
+}
+
 std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape) {
   const auto rows = static_cast<std::uint64_t>(shape.rows);
   const auto cols = static_cast<std::uint64_t>(shape.cols);

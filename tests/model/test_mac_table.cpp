@@ -60,12 +60,20 @@ TEST_CASE("the MAC table orders transitions as the circuit must", "[model]") {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(table.measurement() == measurement);
   CHECK(table.clock_fj() > 0);
-  CHECK(table.load_cycle_fj() > 0);
-  // A held activation with unchanged top psum bits moves only the low adder bits; eight
-  // flipped top bits (a sign change) flip the whole sign-extension region as well.
+  // Shifting weights past a zero activation moves only the weight register; past a nonzero
+  // one it moves the product and the sum too. More flipped weight bits cost more.
+  const int act0_dense = TransitionClasses::LoadClass(0, 0, -1);
+  const int act_dense = TransitionClasses::LoadClass(1, 0, -1);
+  CHECK(table.load_cycle_fj(act0_dense) > 0);
+  CHECK(table.load_cycle_fj(act0_dense) < table.load_cycle_fj(act_dense));
+  CHECK(table.load_cycle_fj(TransitionClasses::LoadClass(0, 0, 0)) <
+        table.load_cycle_fj(act0_dense));
+  // An unchanged partial sum moves no adder input; unchanged top bits move only the low
+  // adder bits; eight flipped top bits (a sign change) flip the sign-extension region too.
   const TransitionClasses& classes = table.classes();
   const int last_group = classes.psum_groups() - 1;
-  CHECK(MeanOver(table, -1, 0) < MeanOver(table, -1, last_group));
+  CHECK(MeanOver(table, -1, 0) < MeanOver(table, -1, 1));
+  CHECK(MeanOver(table, -1, 1) < MeanOver(table, -1, last_group));
   // With weight 0 the multiplier's output never moves: an activation change costs only its
   // input pins and register, far less than the same change times a dense weight.
   const int dense_flip = classes.activation_classes() - 1;  // hd5-8
@@ -91,12 +99,12 @@ TEST_CASE("a malformed MAC table is an input error naming the field", "[model]")
   CHECK_THROWS_WITH(ReadMacTable(file), Catch::Contains("measurement"));
   write(
       "{\"format\": \"powersel-mac-table\", \"version\": 1, \"measurement\": \"timed\", "
-      "\"msb_bits\": 8, \"psum_edges\": [1, 3, 6], \"activation_edges\": [3, 5], "
-      "\"clock_fj\": 1, \"load_cycle_fj\": 1, \"datapath_fj\": [1, 2, 3]}");
+      "\"msb_bits\": 8, \"psum_edges\": [1, 3, 6], \"psum_low_edges\": [4, 8], \"activation_edges\": [3, 5], "
+      "\"clock_fj\": 1, \"load_cycle_fj\": [1, 2, 3, 4, 5, 6, 7, 8], \"datapath_fj\": [1, 2, 3]}");
   CHECK_THROWS_WITH(ReadMacTable(file), Catch::Contains("datapath_fj"));
   write(
       "{\"format\": \"powersel-mac-table\", \"version\": 1, \"measurement\": \"timed\", "
-      "\"msb_bits\": 30, \"psum_edges\": [1], \"activation_edges\": [3], "
+      "\"msb_bits\": 30, \"psum_edges\": [1], \"psum_low_edges\": [4], \"activation_edges\": [3], "
       "\"clock_fj\": 1, \"load_cycle_fj\": 1, \"datapath_fj\": []}");
   CHECK_THROWS_AS(ReadMacTable(file), powersel::InputError);
   write("not json");

@@ -21,15 +21,21 @@ TEST_CASE("activation transitions fall into hold, rise, fall and Hamming bins", 
   CHECK(classes.ActivationName(5) == "hd5-8");
 }
 
-TEST_CASE("partial-sum groups count flipped bits among the top bits only", "[model]") {
-  const TransitionClasses classes(GroupingSpec{});  // top 8 of 22 bits, groups 0, 1-2, 3-5, 6-8
-  REQUIRE(classes.psum_groups() == 4);
-  CHECK(classes.PsumGroup(0, 0x3FFF) == 0);     // only the low 14 bits move
-  CHECK(classes.PsumGroup(0, 1 << 14) == 1);    // bit 14, the lowest of the top 8
-  CHECK(classes.PsumGroup(5, -5) == 3);         // a sign flip flips all 8 top bits
-  CHECK(classes.PsumGroup(0, 0x7 << 19) == 2);  // bits 19..21: three
-  CHECK(classes.PsumName(0) == "msb0");
-  CHECK(classes.PsumName(3) == "msb6-8");
+TEST_CASE("partial-sum groups count flipped top bits and flipped low bits", "[model]") {
+  // "same", then top 8 of 22 bits by distance 0, 1-2, 3-5, 6-8 times the low 14 bits by
+  // distance 0-3, 4-7, 8-14: 1 + 4 * 3 groups, msb-major.
+  const TransitionClasses classes(GroupingSpec{});
+  REQUIRE(classes.psum_groups() == 13);
+  CHECK(classes.PsumGroup(1234, 1234) == 0);    // nothing moves
+  CHECK(classes.PsumGroup(0, 1 << 22) == 0);    // above the 22 bits the array has
+  CHECK(classes.PsumGroup(0, 0x3FFF) == 3);     // 14 low bits: msb0/low8-14
+  CHECK(classes.PsumGroup(0, 1 << 14) == 4);    // bit 14, the lowest top bit: msb1-2/low0-3
+  CHECK(classes.PsumGroup(0, 0x7 << 19) == 7);  // bits 19..21: msb3-5/low0-3
+  // 5 -> -5 flips all 8 top bits and 13 low ones (0x3FFFFE): msb6-8/low8-14.
+  CHECK(classes.PsumGroup(5, -5) == 12);
+  CHECK(classes.PsumName(0) == "same");
+  CHECK(classes.PsumName(3) == "msb0/low8-14");
+  CHECK(classes.PsumName(12) == "msb6-8/low8-14");
 }
 
 TEST_CASE("bin edges must rise within range", "[model]") {
@@ -42,4 +48,7 @@ TEST_CASE("bin edges must rise within range", "[model]") {
   spec = GroupingSpec{};
   spec.activation_edges = {1};
   CHECK_THROWS_WITH(TransitionClasses(spec), Catch::Contains("activation_edges"));
+  spec = GroupingSpec{};
+  spec.psum_low_edges = {4, 15};  // 14 low bits: no distance of 15
+  CHECK_THROWS_WITH(TransitionClasses(spec), Catch::Contains("psum_low_edges"));
 }

@@ -3,6 +3,7 @@
 // in the `datapath` scope (the PE's clock excluded); `pe` adds the constant clock energy.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <vector>
@@ -12,13 +13,15 @@
 #include "powersel/power/liberty.hpp"
 #include "powersel/power/measurement.hpp"
 #include "powersel/power/synth.hpp"
+#include "powersel/tb/pe_model.hpp"
 
 namespace powersel::model {
 
 class MacTable {
  public:
+  // `load_cycle_fj`: per TransitionClasses::LoadClass.
   MacTable(power::Measurement measurement, TransitionClasses classes, double clock_fj,
-           double load_cycle_fj, std::vector<double> datapath_fj);
+           std::vector<double> load_cycle_fj, std::vector<double> datapath_fj);
 
   // Mean datapath energy (fJ) of one PE cycle of weight `weight` (-128..127).
   double Datapath(int weight, int activation_class, int psum_group) const {
@@ -26,8 +29,13 @@ class MacTable {
   }
   // The PE's clock per cycle (pins of its flip-flops and the clock net), whatever the weight.
   double clock_fj() const { return clock_fj_; }
-  // Mean datapath energy of a PE cycle while weights shift through it (weight loading).
-  double load_cycle_fj() const { return load_cycle_fj_; }
+  // Mean datapath energy of a PE cycle while weights shift through it (weight loading), per
+  // load class: with a zero activation at its input the product stays zero and only the
+  // weight register moves, with a nonzero one each shifted weight changes product and sum.
+  double load_cycle_fj(int load_class) const {
+    return load_cycle_fj_[static_cast<std::size_t>(load_class)];
+  }
+  const std::vector<double>& load_cycle_fj() const { return load_cycle_fj_; }
 
   power::Measurement measurement() const { return measurement_; }
   const TransitionClasses& classes() const { return classes_; }
@@ -45,7 +53,7 @@ class MacTable {
   power::Measurement measurement_;
   TransitionClasses classes_;
   double clock_fj_;
-  double load_cycle_fj_;
+  std::vector<double> load_cycle_fj_;
   std::vector<double> datapath_fj_;  // [weight + 128][activation class][psum group]
 };
 
@@ -53,15 +61,20 @@ struct MacTableSpec {
   std::filesystem::path liberty = power::kDefaultLiberty;
   power::Measurement measurement = power::Measurement::kTimed;
   GroupingSpec grouping;
-  // Measured PE cycles per (activation class, psum group) and weight.
+  // Streams a PE really sees (e.g. sampled from a network's layers): measured first, so that
+  // within each pair the transitions are distributed as in real data. Load cycles (shift) and
+  // the weight inputs are ignored.
+  std::vector<std::vector<tb::PeInputs>> real_streams;
+  // Synthetic cycles then top every (activation class, psum group) up to this many.
   int cycles_per_class = 400;
   std::uint64_t seed = 1;
   int threads = 1;
   power::GateEnergyOptions energy;
 };
 
-// Measures the table on `design`'s PE, every weight under a random stream whose cycles cover
-// every (activation class, psum group) evenly, each cycle's energy attributed to its class.
+// Measures the table on `design`'s PE, every weight under the real streams then a random
+// stream that covers every (activation class, psum group), each cycle's energy attributed to
+// its pair.
 // The result is cached in `cache_dir` under a hash of the liberty, the PE netlist and the
 // spec, so a second call with the same inputs only reads it back.
 MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesign& design,

@@ -30,12 +30,19 @@ class PeActivity {
   std::uint64_t PairCycles(int pe, int pair) const {
     return pair_cycles_[static_cast<std::size_t>(pe * pairs_ + pair)];
   }
-  std::uint64_t LoadCycles(int pe) const { return load_cycles_[static_cast<std::size_t>(pe)]; }
+  std::uint64_t LoadCycles(int pe) const;
+  // Those of one TransitionClasses::LoadClass.
+  std::uint64_t LoadCycles(int pe, int load_class) const {
+    return load_cycles_[static_cast<std::size_t>(pe * TransitionClasses::kLoadClasses +
+                                                 load_class)];
+  }
   // The edge registers' bit toggles (skew per row, de-skew per column, load path), estimated
   // from what enters the PEs at the array's edges; `pe` counts are left at zero.
   const tb::ToggleCounts& edge_toggles() const { return edge_; }
 
   PeActivity& operator+=(const PeActivity& other);
+  // An empty activity that goes on from this one's last cycle (the next tile of a run).
+  PeActivity Continuation() const;
 
  private:
   tb::ArrayShape shape_;
@@ -43,7 +50,7 @@ class PeActivity {
   int pairs_;
   std::uint64_t cycles_ = 0;
   std::vector<std::uint64_t> pair_cycles_;  // [pe][pair]
-  std::vector<std::uint64_t> load_cycles_;  // [pe]
+  std::vector<std::uint64_t> load_cycles_;  // [pe][load class]
   std::vector<tb::PeInputs> previous_;
   std::vector<std::int32_t> bottom_psum_;  // what each column's bottom PE holds
   bool started_ = false;

@@ -14,10 +14,15 @@ struct GroupingSpec {
   // "fall to 0", then nonzero -> nonzero by the Hamming distance of the two bytes, in bins
   // starting at each edge: {3, 5} gives distances 1-2, 3-4, 5-8.
   std::vector<int> activation_edges = {3, 5};
-  // Partial-sum transitions by the Hamming distance of their top `msb_bits` bits, in bins
-  // starting at 0 and at each edge: {1, 3, 6} gives 0, 1-2, 3-5, 6-8.
+  // Partial-sum transitions: "same" (no bit changes: idle columns, drained pipelines), then
+  // by the Hamming distance of their top `msb_bits` bits, in bins starting at 0 and at each
+  // edge: {1, 3, 6} gives 0, 1-2, 3-5, 6-8.
   int msb_bits = 8;
   std::vector<int> psum_edges = {1, 3, 6};
+  // ... and, within each, by the Hamming distance of the low 22 - msb_bits bits, in bins
+  // starting at 0 and at each edge: {4, 8} gives 0-3, 4-7, 8 and more. The adder's low bits
+  // and their carries switch with them: sparse or pruned layers move few.
+  std::vector<int> psum_low_edges = {4, 8};
 };
 
 // Throws std::invalid_argument naming the field for edges that are not rising within range.
@@ -28,16 +33,27 @@ class TransitionClasses {
   explicit TransitionClasses(GroupingSpec spec);
 
   int activation_classes() const { return 3 + static_cast<int>(spec_.activation_edges.size()) + 1; }
-  int psum_groups() const { return static_cast<int>(spec_.psum_edges.size()) + 1; }
+  int psum_groups() const {
+    return 1 + (static_cast<int>(spec_.psum_edges.size()) + 1) *
+                   (static_cast<int>(spec_.psum_low_edges.size()) + 1);
+  }
 
   int ActivationClass(std::uint8_t previous, std::uint8_t current) const {
     return activation_class_[static_cast<std::size_t>(previous) << 8 | current];
   }
+  // Weight-load cycles: whether the activation at the PE's input is zero (the product stays
+  // zero) and the Hamming distance of the weight shifting in, in bins 0, 1-2, 3-4, 5-8.
+  static constexpr int kLoadClasses = 8;
+  static int LoadClass(std::uint8_t activation, std::int8_t previous_weight,
+                       std::int8_t current_weight);
+  static std::string LoadName(int load_class);
+
   // `previous` and `current` are the 22-bit partial sums (sign-extended or not: only the top
   // msb_bits of the 22 count).
   int PsumGroup(std::int32_t previous, std::int32_t current) const;
 
-  // Names for tables and reports: "hold", "rise", "fall", "hd1-2", …; "msb0", "msb1-2", ….
+  // Names for tables and reports: "hold", "rise", "fall", "hd1-2", …; "same", "msb0/low0-3",
+  // "msb1-2/low8-14", ….
   std::string ActivationName(int activation_class) const;
   std::string PsumName(int group) const;
 
@@ -46,7 +62,8 @@ class TransitionClasses {
  private:
   GroupingSpec spec_;
   std::vector<std::uint8_t> activation_class_;  // [previous << 8 | current]
-  std::vector<std::uint8_t> psum_group_;        // by MSB Hamming distance 0..msb_bits
+  std::vector<std::uint8_t> msb_bin_;  // by MSB Hamming distance 0..msb_bits
+  std::vector<std::uint8_t> low_bin_;  // by low-bit Hamming distance
 };
 
 }  // namespace powersel::model

@@ -15,6 +15,7 @@
 #include "powersel/power/gate_energy.hpp"
 #include "powersel/power/gate_pe.hpp"
 #include "powersel/power/netlist.hpp"
+#include "powersel/power/synth.hpp"
 #include "powersel/tb/toggles.hpp"
 
 namespace powersel::power {
@@ -30,6 +31,10 @@ struct EdgeFlipFlopEnergy {
 // each less what the PE replay prices of it (its PE pins and wire share, or its PE driver).
 EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnergyTable& table,
                                         const GatePe& pe);
+
+// The same from a mapped design (module ws_array, and its PE at the library's energies).
+EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Library& library,
+                                        const GateEnergyOptions& options);
 
 // Flip-flops at the edges of a rows x cols array (rtl/ws_array.sv).
 std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape);

@@ -1,0 +1,83 @@
+// powersel correlate: the energy model against the gate-level measurement, tile by tile.
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "powersel/flow/correlate.hpp"
+#include "powersel/tb/harness.hpp"
+
+namespace powersel::app {
+
+namespace {
+
+struct CorrelateOptions {
+  CommonOptions common;
+  std::filesystem::path run;
+  flow::CorrelateSpec spec;
+  std::string measurement = power::MeasurementName(power::Measurement::kTimed);
+};
+
+int Run(CorrelateOptions options) {
+  options.spec.seed = options.common.seed;
+  options.spec.threads = options.common.threads;
+  options.spec.table.threads = options.common.threads;
+  options.spec.table.measurement = power::MeasurementsByName().at(options.measurement);
+  // The run's dataset, as its configuration names it (the default without one).
+  const std::filesystem::path config = options.run / "config.yaml";
+  const flow::RunSpec run = std::filesystem::exists(config) ? flow::LoadRunSpec(config)
+                                                            : flow::DefaultRunSpec();
+  tb::CheckHarnessOptions({.shape = options.spec.array});
+  const flow::CorrelateResult result = flow::CorrelateRun(
+      options.spec, options.run / "network.qnet.json", run.train.data, options.run);
+
+  fmt::print("correlate ({}, gate level): {} networks, {} tiles on the {}x{} array\n",
+             power::MeasurementName(result.measurement), result.networks.size(),
+             result.tiles.size(), result.array.rows, result.array.cols);
+  for (const bool aware : {true, false}) {
+    for (const char* scope : {"datapath", "pe", "array"}) {
+      const flow::FitStats fit = result.Fit(aware, scope);
+      fmt::print("  {:14} {:8} r {:.4f}  rho {:.4f}  mean rel err {:.2f} %  max {:.2f} %\n",
+                 aware ? "layer-aware" : "layer-agnostic", scope, fit.pearson_r,
+                 fit.spearman_rho, 100 * fit.mean_rel_err, 100 * fit.max_rel_err);
+    }
+  }
+  fmt::print("  gate-level replay {:.1f} s, model {:.4f} s ({:.0f}x), statistics {:.2f} s\n",
+             result.measure_seconds, result.predict_seconds,
+             result.measure_seconds / result.predict_seconds, result.statistics_seconds);
+  fmt::print("  wrote {}\n", (options.run / "correlate.json").string());
+  return 0;
+}
+
+}  // namespace
+
+void AddCorrelateCommand(CLI::App& app, int& exit_status) {
+  auto options = std::make_shared<CorrelateOptions>();
+  CLI::App* command = app.add_subcommand(
+      "correlate", "The MAC energy model against the gate-level measurement of every tile");
+  command->add_option("--seed", options->common.seed, "Random seed")->capture_default_str();
+  command->add_option("--threads", options->common.threads, "Worker threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  command->add_option("--run", options->run, "Run directory (network.qnet.json, config.yaml)")
+      ->required();
+  command->add_option("--images", options->spec.images, "Test images per network")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
+  command->add_option("--rows", options->spec.array.rows, "Array rows")
+      ->check(CLI::Range(1, kMaxArraySide))
+      ->capture_default_str();
+  command->add_option("--cols", options->spec.array.cols, "Array columns")
+      ->check(CLI::Range(1, kMaxArraySide))
+      ->capture_default_str();
+  command
+      ->add_option("--measurement", options->measurement, "timed or zero-delay gate level")
+      ->check(CLI::IsMember({"timed", "zero-delay"}))
+      ->capture_default_str();
+  command
+      ->add_option("--cycles-per-class", options->spec.table.cycles_per_class,
+                   "MAC table: measured cycles per (activation class, psum group) and weight")
+      ->check(CLI::Range(16, 1'000'000))
+      ->capture_default_str();
+  command->callback([options, &exit_status] { exit_status = Run(*options); });
+}
+
+}  // namespace powersel::app

@@ -1,0 +1,139 @@
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "powersel/common/files.hpp"
+#include "powersel/common/gnuplot.hpp"
+#include "powersel/flow/correlate.hpp"
+
+namespace powersel::flow {
+
+namespace {
+
+constexpr const char* kScopes[] = {"datapath", "pe", "array"};
+
+nlohmann::json Energy(const model::ScopedEnergy& energy) {
+  return {{"datapath", energy.datapath}, {"pe", energy.pe}, {"array", energy.array}};
+}
+
+nlohmann::json Fits(const CorrelateResult& result, bool layer_aware) {
+  nlohmann::json fits = nlohmann::json::object();
+  for (const char* scope : kScopes) {
+    const FitStats fit = result.Fit(layer_aware, scope);
+    fits[scope] = {{"pearson_r", fit.pearson_r},
+                   {"spearman_rho", fit.spearman_rho},
+                   {"mean_rel_err", fit.mean_rel_err},
+                   {"max_rel_err", fit.max_rel_err}};
+  }
+  return fits;
+}
+
+double RelErr(double predicted, double measured) {
+  return (predicted - measured) / measured;
+}
+
+nlohmann::json RelErrs(const model::ScopedEnergy& predicted, const model::ScopedEnergy& measured) {
+  return {{"datapath", RelErr(predicted.datapath, measured.datapath)},
+          {"pe", RelErr(predicted.pe, measured.pe)},
+          {"array", RelErr(predicted.array, measured.array)}};
+}
+
+// Reduction of each network against the first (the trained one), per scope.
+nlohmann::json Reductions(const std::vector<TileEnergy>& networks) {
+  nlohmann::json reductions = nlohmann::json::object();
+  const TileEnergy& base = networks.front();
+  for (const TileEnergy& network : networks) {
+    auto reduction = [&](const model::ScopedEnergy& now, const model::ScopedEnergy& before) {
+      return nlohmann::json{{"datapath", 1 - now.datapath / before.datapath},
+                            {"pe", 1 - now.pe / before.pe},
+                            {"array", 1 - now.array / before.array}};
+    };
+    reductions[network.network] = {
+        {"measured", reduction(network.measured, base.measured)},
+        {"layer_aware", reduction(network.layer_aware, base.layer_aware)},
+        {"layer_agnostic", reduction(network.layer_agnostic, base.layer_agnostic)}};
+  }
+  return reductions;
+}
+
+std::string TilesCsv(const CorrelateResult& result) {
+  std::string csv =
+      "network,image,layer,tile,cycles,measured_datapath_fj,measured_pe_fj,measured_array_fj,"
+      "aware_datapath_fj,aware_pe_fj,aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,"
+      "agnostic_array_fj\n";
+  for (const TileEnergy& t : result.tiles) {
+    csv += fmt::format("{},{},{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
+                       t.network, t.image, result.layer_names[static_cast<std::size_t>(t.layer)],
+                       t.tile, t.cycles, t.measured.datapath, t.measured.pe, t.measured.array,
+                       t.layer_aware.datapath, t.layer_aware.pe, t.layer_aware.array,
+                       t.layer_agnostic.datapath, t.layer_agnostic.pe, t.layer_agnostic.array);
+  }
+  return csv;
+}
+
+std::string LayersCsv(const CorrelateResult& result) {
+  std::string csv =
+      "network,layer,cycles,measured_datapath_fj,measured_pe_fj,measured_array_fj,"
+      "aware_datapath_fj,aware_pe_fj,aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,"
+      "agnostic_array_fj\n";
+  for (const TileEnergy& t : result.Layers()) {
+    csv += fmt::format("{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
+                       t.network, result.layer_names[static_cast<std::size_t>(t.layer)], t.cycles,
+                       t.measured.datapath, t.measured.pe, t.measured.array, t.layer_aware.datapath,
+                       t.layer_aware.pe, t.layer_aware.array, t.layer_agnostic.datapath,
+                       t.layer_agnostic.pe, t.layer_agnostic.array);
+  }
+  return csv;
+}
+
+}  // namespace
+
+void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& result) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const TileEnergy& layer : result.Layers()) {
+    layers.push_back({{"network", layer.network},
+                      {"layer", result.layer_names[static_cast<std::size_t>(layer.layer)]},
+                      {"cycles", layer.cycles},
+                      {"measured_fj", Energy(layer.measured)},
+                      {"predicted_fj", Energy(layer.layer_aware)},
+                      {"agnostic_fj", Energy(layer.layer_agnostic)},
+                      {"rel_err", RelErrs(layer.layer_aware, layer.measured)},
+                      {"agnostic_rel_err", RelErrs(layer.layer_agnostic, layer.measured)}});
+  }
+  WriteJsonAtomically(
+      dir / "correlate.json",
+      {{"measurement", power::MeasurementName(result.measurement)},
+       {"level", "gate"},
+       {"array", {{"rows", result.array.rows}, {"cols", result.array.cols}}},
+       {"networks", result.networks},
+       {"tiles", result.tiles.size()},
+       {"layer_aware", Fits(result, true)},
+       {"layer_agnostic", Fits(result, false)},
+       {"layers", layers},
+       {"reductions", Reductions(result.Networks())},
+       {"seconds",
+        {{"gate_level_replay", result.measure_seconds},
+         {"model", result.predict_seconds},
+         {"statistics", result.statistics_seconds}}},
+       {"model_speedup", result.measure_seconds / result.predict_seconds}});
+  WriteFileAtomically(dir / "correlate_tiles.csv", TilesCsv(result));
+  WriteFileAtomically(dir / "correlate_layers.csv", LayersCsv(result));
+  const std::string data = GnuplotQuoted(dir / "correlate_tiles.csv");
+  // Columns: measured datapath 6, pe 7, array 8; aware 9..11; agnostic 12..14.
+  PlotPng(dir / "correlate_scatter.png", [&](const std::string& output) {
+    return fmt::format(
+        "set terminal pngcairo size 1200,420\nset output {}\nset datafile separator ','\n"
+        "set multiplot layout 1,3 title 'Predicted against measured energy per tile ({}, "
+        "gate level, fJ)'\nset logscale xy\nset grid\nset key top left\n"
+        "set xlabel 'measured'\nset ylabel 'predicted'\n"
+        "set title 'datapath'\nplot {} u 6:9 skip 1 w p pt 7 ps 0.4 t 'layer-aware', '' u "
+        "6:12 skip 1 w p pt 6 ps 0.4 t 'layer-agnostic', x notitle lc 'black'\n"
+        "set title 'pe'\nplot {} u 7:10 skip 1 w p pt 7 ps 0.4 t 'layer-aware', '' u 7:13 skip "
+        "1 w p pt 6 ps 0.4 t 'layer-agnostic', x notitle lc 'black'\n"
+        "set title 'array'\nplot {} u 8:11 skip 1 w p pt 7 ps 0.4 t 'layer-aware', '' u 8:14 "
+        "skip 1 w p pt 6 ps 0.4 t 'layer-agnostic', x notitle lc 'black'\nunset multiplot\n",
+        output, power::MeasurementName(result.measurement), data, data, data);
+  });
+}
+
+}  // namespace powersel::flow

@@ -1,0 +1,107 @@
+// Model against measurement: a trained network and weight-changed variants of it run real
+// test images through the Verilated array; every tile is measured at the gate level (PE trace
+// replay + edge registers) and predicted by the layer-aware model (from the trained
+// network's statistics) and by the layer-agnostic one.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "powersel/common/matrix.hpp"
+#include "powersel/model/energy_model.hpp"
+#include "powersel/model/mac_table.hpp"
+#include "powersel/qat/dataset.hpp"
+#include "powersel/qat/quantized_network.hpp"
+#include "powersel/tb/array_shape.hpp"
+
+namespace powersel::flow {
+
+struct CorrelateSpec {
+  tb::ArrayShape array{16, 16};
+  int images = 1;  // test images per network
+  model::MacTableSpec table;  // its measurement is the measurement of the whole comparison
+  // Cycles of real PE streams (sampled from the trained network's tiles) the MAC table is
+  // measured on before its synthetic top-up.
+  std::size_t table_sample_cycles = 20'000;
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+// The input of every GEMM layer of a network for each image: [image][GEMM layer] (M x K).
+using LayerInputs = std::vector<std::vector<Matrix<std::uint8_t>>>;
+LayerInputs CaptureLayerInputs(const qat::QuantizedNetwork& network, const qat::ImageDataset& test,
+                               int images);
+
+// What the model knows of a weight set, from the C++ stream model (no Verilator): layer
+// inputs streamed through the array with `network`'s weights. Per tile (images,
+// layers, tiles in execution order) the PE activity, and one used PE's stream per tile,
+// sampled down to `sample_cycles`, for the MAC table.
+struct NetworkStatistics {
+  std::vector<model::PeActivity> tiles;
+  std::vector<std::vector<tb::PeInputs>> samples;
+  double seconds = 0;
+};
+NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const LayerInputs& inputs,
+                                    tb::ArrayShape array, const model::TransitionClasses& classes,
+                                    std::uint64_t seed, std::size_t sample_cycles);
+
+// A network with weights changed the way a selection might change them: pruned to a share of
+// zeros, projected onto powers of two, or onto a few random values per layer.
+struct NetworkVariant {
+  std::string name;
+  qat::QuantizedNetwork network;
+};
+std::vector<NetworkVariant> MakeVariants(const qat::QuantizedNetwork& trained, std::uint64_t seed);
+
+struct TileEnergy {
+  std::string network;
+  int image = 0;
+  int layer = 0;  // index into the network's layers
+  int tile = 0;   // in execution order within the layer
+  std::uint64_t cycles = 0;
+  model::ScopedEnergy measured;
+  model::ScopedEnergy layer_aware;
+  model::ScopedEnergy layer_agnostic;
+};
+
+struct FitStats {
+  double pearson_r = 0;
+  double spearman_rho = 0;
+  double mean_rel_err = 0;
+  double max_rel_err = 0;
+};
+
+struct CorrelateResult {
+  power::Measurement measurement = power::Measurement::kTimed;
+  tb::ArrayShape array;
+  std::vector<std::string> networks;     // the trained network first
+  std::vector<std::string> layer_names;  // per layer index (empty for non-GEMM layers)
+  std::vector<TileEnergy> tiles;
+  double measure_seconds = 0;  // gate-level replay of every tile
+  double predict_seconds = 0;     // the model on every tile, statistics given
+  double statistics_seconds = 0;  // the statistics of every weight set
+
+  // Over tiles (`scope`: "datapath", "pe", "array").
+  FitStats Fit(bool layer_aware, const std::string& scope) const;
+  // Sums per (network, layer) and per network, as tiles hold them.
+  std::vector<TileEnergy> Layers() const;
+  std::vector<TileEnergy> Networks() const;
+};
+
+// Runs the comparison; `table` is the MAC table of the spec's measurement; networks.front()
+// is the trained network the others are compared with.
+CorrelateResult Correlate(const CorrelateSpec& spec, const model::MacTable& table,
+                          const std::vector<NetworkVariant>& networks,
+                          const qat::ImageDataset& test);
+
+// correlate.json, correlate_tiles.csv, correlate_layers.csv and the scatter plots.
+void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& result);
+
+// The whole command: the run directory's network.qnet.json and dataset, the MAC table cached
+// under the build's gate folder, outputs into `dir`.
+CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::path& network,
+                             const qat::DatasetSpec& data, const std::filesystem::path& dir);
+
+}  // namespace powersel::flow
