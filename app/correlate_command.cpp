@@ -12,6 +12,7 @@ namespace {
 struct CorrelateOptions {
   CommonOptions common;
   std::filesystem::path run;
+  std::filesystem::path out;  // empty: the run directory
   flow::CorrelateSpec spec;
   std::string measurement = power::MeasurementName(power::Measurement::kTimed);
 };
@@ -23,11 +24,12 @@ int Run(CorrelateOptions options) {
   options.spec.table.measurement = power::MeasurementsByName().at(options.measurement);
   // The run's dataset, as its configuration names it (the default without one).
   const std::filesystem::path config = options.run / "config.yaml";
-  const flow::RunSpec run = std::filesystem::exists(config) ? flow::LoadRunSpec(config)
-                                                            : flow::DefaultRunSpec();
+  const flow::RunSpec run =
+      std::filesystem::exists(config) ? flow::LoadRunSpec(config) : flow::DefaultRunSpec();
   tb::CheckHarnessOptions({.shape = options.spec.array});
-  const flow::CorrelateResult result = flow::CorrelateRun(
-      options.spec, options.run / "network.qnet.json", run.train.data, options.run);
+  const std::filesystem::path out = options.out.empty() ? options.run : options.out;
+  const flow::CorrelateResult result =
+      flow::CorrelateRun(options.spec, options.run / "network.qnet.json", run.train.data, out);
 
   fmt::print("correlate ({}, gate level): {} networks, {} tiles on the {}x{} array\n",
              power::MeasurementName(result.measurement), result.networks.size(),
@@ -36,14 +38,14 @@ int Run(CorrelateOptions options) {
     for (const char* scope : {"datapath", "pe", "array"}) {
       const flow::FitStats fit = result.Fit(aware, scope);
       fmt::print("  {:14} {:8} r {:.4f}  rho {:.4f}  mean rel err {:.2f} %  max {:.2f} %\n",
-                 aware ? "layer-aware" : "layer-agnostic", scope, fit.pearson_r,
-                 fit.spearman_rho, 100 * fit.mean_rel_err, 100 * fit.max_rel_err);
+                 aware ? "layer-aware" : "layer-agnostic", scope, fit.pearson_r, fit.spearman_rho,
+                 100 * fit.mean_rel_err, 100 * fit.max_rel_err);
     }
   }
   fmt::print("  gate-level replay {:.1f} s, model {:.4f} s ({:.0f}x), statistics {:.2f} s\n",
              result.measure_seconds, result.predict_seconds,
              result.measure_seconds / result.predict_seconds, result.statistics_seconds);
-  fmt::print("  wrote {}\n", (options.run / "correlate.json").string());
+  fmt::print("  wrote {}\n", (out / "correlate.json").string());
   return 0;
 }
 
@@ -59,6 +61,7 @@ void AddCorrelateCommand(CLI::App& app, int& exit_status) {
       ->capture_default_str();
   command->add_option("--run", options->run, "Run directory (network.qnet.json, config.yaml)")
       ->required();
+  command->add_option("--out", options->out, "Output directory (default: the run directory)");
   command->add_option("--images", options->spec.images, "Test images per network")
       ->check(CLI::Range(1, 10'000))
       ->capture_default_str();
@@ -68,8 +71,7 @@ void AddCorrelateCommand(CLI::App& app, int& exit_status) {
   command->add_option("--cols", options->spec.array.cols, "Array columns")
       ->check(CLI::Range(1, kMaxArraySide))
       ->capture_default_str();
-  command
-      ->add_option("--measurement", options->measurement, "timed or zero-delay gate level")
+  command->add_option("--measurement", options->measurement, "timed or zero-delay gate level")
       ->check(CLI::IsMember({"timed", "zero-delay"}))
       ->capture_default_str();
   command

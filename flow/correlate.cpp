@@ -12,6 +12,7 @@
 #include "powersel/common/parallel.hpp"
 #include "powersel/common/statistics.hpp"
 #include "powersel/power/gate_pe.hpp"
+#include "powersel/power/synth.hpp"
 #include "powersel/qat/integer_engine.hpp"
 
 namespace powersel::flow {
@@ -81,11 +82,10 @@ std::vector<TileEnergy> CorrelateResult::Networks() const {
   return SumBy(tiles, false);
 }
 
-CorrelateResult Correlate(const CorrelateSpec& spec, const model::MacTable& table,
-                          const std::vector<NetworkVariant>& networks,
+CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& design,
+                          const model::MacTable& table, const std::vector<NetworkVariant>& networks,
                           const qat::ImageDataset& test) {
   const power::Library library = power::ReadLiberty(spec.table.liberty);
-  const power::MappedDesign design = power::DefaultMappedDesign();
   const power::GateNetlist pe = power::ReadGateNetlist(design.netlist_json, "ws_pe_gates", library);
   std::optional<power::NetlistDelays> delays;
   if (table.measurement() == power::Measurement::kTimed) {
@@ -111,9 +111,9 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const model::MacTable& tabl
   std::vector<NetworkStatistics> statistics;
   for (const NetworkVariant& variant : networks) {
     const auto start = Clock::now();
-    statistics.push_back(CaptureStatistics(
-        variant.network, CaptureLayerInputs(variant.network, test, spec.images), spec.array,
-        table.classes(), spec.seed, 0));
+    statistics.push_back(CaptureStatistics(variant.network,
+                                           CaptureLayerInputs(variant.network, test, spec.images),
+                                           spec.array, table.classes(), spec.seed, 0));
     result.statistics_seconds += Seconds(start);
   }
   model::PeActivity global(spec.array, table.classes());
@@ -124,8 +124,7 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const model::MacTable& tabl
 
   std::vector<detail::MeasuredNetwork> measured(networks.size());
   ParallelFor(networks.size(), spec.threads, [&](std::size_t n) {
-    measured[n] =
-        detail::MeasureNetwork(networks[n], test, spec.images, spec.array, gates);
+    measured[n] = detail::MeasureNetwork(networks[n], test, spec.images, spec.array, gates);
   });
 
   const auto predict_start = Clock::now();
@@ -159,13 +158,19 @@ CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::p
   const model::TransitionClasses classes(spec.table.grouping);
   const LayerInputs inputs = CaptureLayerInputs(trained, splits.test, spec.images);
   model::MacTableSpec table_spec = spec.table;
-  table_spec.real_streams = CaptureStatistics(trained, inputs, spec.array, classes, spec.seed,
-                                              spec.table_sample_cycles)
-                                .samples;
+  table_spec.real_streams =
+      CaptureStatistics(trained, inputs, spec.array, classes, spec.seed, spec.table_sample_cycles)
+          .samples;
+  // The array size of the build's mapping: the PE netlist depends slightly on the design
+  // around it, so characterisation and correlation map the same one.
+  constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};
+  const power::MappedDesign design =
+      spec.table.liberty == power::kDefaultLiberty
+          ? power::DefaultMappedDesign()
+          : power::MapArrayToLibrary(spec.table.liberty, kMappedArray, dir / "synth");
   const model::MacTable table =
-      model::CharacterizeMacTable(table_spec, power::DefaultMappedDesign(),
-                                  power::DefaultMappedDesign().netlist_json.parent_path() / "mac");
-  const CorrelateResult result = Correlate(spec, table, networks, splits.test);
+      model::CharacterizeMacTable(table_spec, design, design.netlist_json.parent_path() / "mac");
+  const CorrelateResult result = Correlate(spec, design, table, networks, splits.test);
   WriteCorrelation(dir, result);
   return result;
 }

@@ -5,6 +5,7 @@
 #include "powersel/common/files.hpp"
 #include "powersel/common/gnuplot.hpp"
 #include "powersel/flow/correlate.hpp"
+#include "run_report.hpp"
 
 namespace powersel::flow {
 
@@ -62,11 +63,12 @@ std::string TilesCsv(const CorrelateResult& result) {
       "aware_datapath_fj,aware_pe_fj,aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,"
       "agnostic_array_fj\n";
   for (const TileEnergy& t : result.tiles) {
-    csv += fmt::format("{},{},{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
-                       t.network, t.image, result.layer_names[static_cast<std::size_t>(t.layer)],
-                       t.tile, t.cycles, t.measured.datapath, t.measured.pe, t.measured.array,
-                       t.layer_aware.datapath, t.layer_aware.pe, t.layer_aware.array,
-                       t.layer_agnostic.datapath, t.layer_agnostic.pe, t.layer_agnostic.array);
+    csv += fmt::format(
+        "{},{},{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
+        t.network, t.image, result.layer_names[static_cast<std::size_t>(t.layer)], t.tile, t.cycles,
+        t.measured.datapath, t.measured.pe, t.measured.array, t.layer_aware.datapath,
+        t.layer_aware.pe, t.layer_aware.array, t.layer_agnostic.datapath, t.layer_agnostic.pe,
+        t.layer_agnostic.array);
   }
   return csv;
 }
@@ -100,22 +102,21 @@ void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& r
                       {"rel_err", RelErrs(layer.layer_aware, layer.measured)},
                       {"agnostic_rel_err", RelErrs(layer.layer_agnostic, layer.measured)}});
   }
-  WriteJsonAtomically(
-      dir / "correlate.json",
-      {{"measurement", power::MeasurementName(result.measurement)},
-       {"level", "gate"},
-       {"array", {{"rows", result.array.rows}, {"cols", result.array.cols}}},
-       {"networks", result.networks},
-       {"tiles", result.tiles.size()},
-       {"layer_aware", Fits(result, true)},
-       {"layer_agnostic", Fits(result, false)},
-       {"layers", layers},
-       {"reductions", Reductions(result.Networks())},
-       {"seconds",
-        {{"gate_level_replay", result.measure_seconds},
-         {"model", result.predict_seconds},
-         {"statistics", result.statistics_seconds}}},
-       {"model_speedup", result.measure_seconds / result.predict_seconds}});
+  WriteJsonAtomically(dir / "correlate.json",
+                      {{"measurement", power::MeasurementName(result.measurement)},
+                       {"level", "gate"},
+                       {"array", {{"rows", result.array.rows}, {"cols", result.array.cols}}},
+                       {"networks", result.networks},
+                       {"tiles", result.tiles.size()},
+                       {"layer_aware", Fits(result, true)},
+                       {"layer_agnostic", Fits(result, false)},
+                       {"layers", layers},
+                       {"reductions", Reductions(result.Networks())},
+                       {"seconds",
+                        {{"gate_level_replay", result.measure_seconds},
+                         {"model", result.predict_seconds},
+                         {"statistics", result.statistics_seconds}}},
+                       {"model_speedup", result.measure_seconds / result.predict_seconds}});
   WriteFileAtomically(dir / "correlate_tiles.csv", TilesCsv(result));
   WriteFileAtomically(dir / "correlate_layers.csv", LayersCsv(result));
   const std::string data = GnuplotQuoted(dir / "correlate_tiles.csv");
@@ -134,6 +135,59 @@ void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& r
         "skip 1 w p pt 6 ps 0.4 t 'layer-agnostic', x notitle lc 'black'\nunset multiplot\n",
         output, power::MeasurementName(result.measurement), data, data, data);
   });
+}
+
+void ReportCorrelation(Report& report, const CorrelateResult& result) {
+  report.Heading("Energy model against gate-level measurement");
+  report.Paragraph(fmt::format(
+      "{} networks (the trained one and weight-changed variants) on the {}x{} array, {} tiles, "
+      "each measured at the gate level ({}: PE trace replay plus edge registers) and "
+      "predicted by the layer-aware model (MAC table x each network's PE activity from the "
+      "C++ stream model) and the layer-agnostic one (one energy per weight from a global "
+      "activity). Fit over tiles; per layer and tile: correlate_layers.csv, "
+      "correlate_tiles.csv.",
+      result.networks.size(), result.array.rows, result.array.cols, result.tiles.size(),
+      power::MeasurementName(result.measurement)));
+  std::vector<std::vector<std::string>> fits;
+  for (const bool aware : {true, false}) {
+    for (const char* scope : kScopes) {
+      const FitStats fit = result.Fit(aware, scope);
+      fits.push_back({aware ? "layer-aware" : "layer-agnostic", scope,
+                      fmt::format("{:.4f}", fit.pearson_r), fmt::format("{:.4f}", fit.spearman_rho),
+                      fmt::format("{:.2f} %", 100 * fit.mean_rel_err),
+                      fmt::format("{:.2f} %", 100 * fit.max_rel_err)});
+    }
+  }
+  report.Table({"model", "scope", "Pearson r", "Spearman rho", "mean rel. error", "max rel. error"},
+               fits);
+  std::vector<std::vector<std::string>> reductions;
+  const std::vector<TileEnergy> networks = result.Networks();
+  for (const TileEnergy& network : networks) {
+    auto reduction = [&](double now, double base) {
+      return fmt::format("{:.1f} %", 100 * (1 - now / base));
+    };
+    const TileEnergy& base = networks.front();
+    reductions.push_back({network.network,
+                          reduction(network.measured.datapath, base.measured.datapath),
+                          reduction(network.layer_aware.datapath, base.layer_aware.datapath),
+                          reduction(network.measured.pe, base.measured.pe),
+                          reduction(network.layer_aware.pe, base.layer_aware.pe),
+                          reduction(network.measured.array, base.measured.array),
+                          reduction(network.layer_aware.array, base.layer_aware.array)});
+  }
+  report.Paragraph(
+      "Energy reduction of each network against the trained one, measured and "
+      "predicted (layer-aware):");
+  report.Table({"network", "datapath measured", "predicted", "pe measured", "predicted",
+                "array measured", "predicted"},
+               reductions);
+  report.Paragraph(fmt::format(
+      "Speed: gate-level replay of every tile {:.1f} s; the model {:.3f} s given the "
+      "statistics ({:.0f}x faster), statistics of every network {:.2f} s (integer engine and "
+      "stream model).",
+      result.measure_seconds, result.predict_seconds,
+      result.measure_seconds / result.predict_seconds, result.statistics_seconds));
+  report.Image("correlate_scatter.png", "Predicted against measured energy per tile");
 }
 
 }  // namespace powersel::flow

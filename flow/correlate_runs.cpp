@@ -76,8 +76,7 @@ MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDa
             const auto start = Clock::now();
             replay.Feed(trace);
             const std::vector<double> after = replay.Result().pe_fj;
-            measured.replay_seconds +=
-                std::chrono::duration<double>(Clock::now() - start).count();
+            measured.replay_seconds += std::chrono::duration<double>(Clock::now() - start).count();
 
             TileRun run = PlaceTile(array, tile_weights);
             run.image = image;

@@ -42,5 +42,4 @@ TileRun PlaceTile(tb::ArrayShape array, const powersel::Matrix<std::int8_t>& til
 MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDataset& test,
                                int images, tb::ArrayShape array, const GateLevel& gates);
 
-
 }  // namespace powersel::flow::detail

@@ -51,7 +51,8 @@ qat::QuantizedNetwork Projected(qat::QuantizedNetwork network,
       for (const int v : values) {
         const int distance = std::abs(v - w);
         const int best_distance = std::abs(best - w);
-        if (distance < best_distance || (distance == best_distance && std::abs(v) < std::abs(best))) {
+        if (distance < best_distance ||
+            (distance == best_distance && std::abs(v) < std::abs(best))) {
           best = v;
         }
       }
@@ -73,9 +74,8 @@ std::vector<int> PowersOfTwo() {
 }  // namespace
 
 std::vector<NetworkVariant> MakeVariants(const qat::QuantizedNetwork& trained, std::uint64_t seed) {
-  std::vector<NetworkVariant> variants = {{"trained", trained},
-                                          {"pruned50", Pruned(trained, 0.5)},
-                                          {"pruned80", Pruned(trained, 0.8)}};
+  std::vector<NetworkVariant> variants = {
+      {"trained", trained}, {"pruned50", Pruned(trained, 0.5)}, {"pruned80", Pruned(trained, 0.8)}};
   variants.push_back({"pow2", Projected(trained, std::vector<std::vector<int>>(
                                                      trained.layers.size(), PowersOfTwo()))});
   std::mt19937_64 rng(seed);
@@ -84,8 +84,8 @@ std::vector<NetworkVariant> MakeVariants(const qat::QuantizedNetwork& trained, s
     for (const qat::QuantLayer& layer : trained.layers) {
       // Zero and a few values drawn from the layer's own weights, as a selection keeps some.
       std::vector<int> set = {0};
-      for (int draw = 0; draw < kDraws && !layer.weights.empty() &&
-                         static_cast<int>(set.size()) < kRandomSetSize;
+      for (int draw = 0;
+           draw < kDraws && !layer.weights.empty() && static_cast<int>(set.size()) < kRandomSetSize;
            ++draw) {
         const int w = layer.weights[std::uniform_int_distribution<std::size_t>(
             0, layer.weights.size() - 1)(rng)];

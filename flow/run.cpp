@@ -7,6 +7,7 @@
 #include "powersel/common/files.hpp"
 #include "powersel/common/gnuplot.hpp"
 #include "powersel/common/idx.hpp"
+#include "powersel/flow/correlate.hpp"
 #include "powersel/power/characterize.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/tb/harness.hpp"
@@ -41,6 +42,9 @@ RunInputs LoadRunInputs(const RunSpec& spec) {
     most_images = std::max(most_images, tb::ConvImagesFor(spec.rtl_regress.conv_tiles, shape));
   }
   power::ReadLiberty(spec.characterize.liberty);
+  if (spec.correlate.images > 0) {
+    tb::CheckHarnessOptions({.shape = spec.correlate.array});
+  }
   RunInputs inputs{ReadIdxImages(kFashionMnistTestImages, most_images),
                    qat::LoadDataset(spec.train.data)};
   tb::CheckRegressionImages(inputs.images, kFashionMnistTestImages);
@@ -156,12 +160,30 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
                                            spec.array.cols));
   }
 
+  std::optional<CorrelateResult> correlation;
+  if (training.training.complete && spec.correlate.images > 0) {
+    CorrelateSpec correlate;
+    correlate.array = spec.correlate.array;
+    correlate.images = spec.correlate.images;
+    correlate.table.liberty = spec.characterize.liberty;
+    correlate.table.measurement = spec.correlate.measurement;
+    correlate.table.cycles_per_class = spec.correlate.cycles_per_class;
+    correlate.table.seed = spec.seed;
+    correlate.table.threads = spec.threads;
+    correlate.seed = spec.seed;
+    correlate.threads = spec.threads;
+    correlation = CorrelateRun(correlate, training.training.network, spec.train.data, out);
+  }
+
   Report report("powersel run");
   report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.", spec.array.rows,
                                spec.array.cols, spec.seed));
   ReportRegressions(report, regressions);
   ReportCharacterization(report, characterization);
   ReportTraining(report, spec, training);
+  if (correlation) {
+    ReportCorrelation(report, *correlation);
+  }
   WriteFileAtomically(out / "report.md", report.Markdown());
   WriteFileAtomically(out / "report.html", report.Html());
   return outcome;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "powersel/flow/correlate.hpp"
 #include "powersel/flow/report.hpp"
 #include "powersel/flow/run.hpp"
 #include "powersel/power/characterize.hpp"
@@ -19,6 +20,7 @@ struct RegressionOutcome {
 void ReportRegressions(Report& report, const std::vector<RegressionOutcome>& regressions);
 void ReportCharacterization(Report& report, const power::CharacterizeResult& result);
 void ReportTraining(Report& report, const RunSpec& spec, const TrainStep& step);
+void ReportCorrelation(Report& report, const CorrelateResult& result);
 
 // A per-PE heat map from a toggle CSV (row, col, ..., total) into a PNG; false without gnuplot.
 bool PlotToggleHeatmap(const std::filesystem::path& csv, const std::filesystem::path& png,

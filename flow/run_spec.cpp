@@ -12,9 +12,18 @@ constexpr std::int64_t kMaxArraySize = 64;  // the 22-bit partial sum covers 64 
 constexpr std::int64_t kMaxTiles = 1'000'000;
 constexpr std::int64_t kMaxCheckImages = 10'000;  // a whole test split
 
+power::Measurement ReadMeasurement(const ConfigNode& section, power::Measurement fallback) {
+  std::vector<std::string> names;
+  for (const auto& [name, measurement] : power::MeasurementsByName()) {
+    names.push_back(name);
+  }
+  return power::MeasurementsByName().at(
+      section.Choice("measurement", power::MeasurementName(fallback), names));
+}
+
 RunSpec ReadRunSpec(const ConfigNode& root) {
-  root.ExpectOnly(
-      {"seed", "threads", "array", "rtl_regress", "characterize", "train", "rtl_check"});
+  root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "characterize", "train", "rtl_check",
+                   "correlate"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
@@ -38,17 +47,24 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   spec.characterize.liberty = characterize.String("liberty", spec.characterize.liberty.string());
   spec.characterize.cycles =
       static_cast<int>(characterize.Int("cycles", spec.characterize.cycles, 16, 10'000'000));
-  std::vector<std::string> measurements;
-  for (const auto& [name, measurement] : power::MeasurementsByName()) {
-    measurements.push_back(name);
-  }
-  spec.characterize.measurement = power::MeasurementsByName().at(characterize.Choice(
-      "measurement", power::MeasurementName(spec.characterize.measurement), measurements));
+  spec.characterize.measurement = ReadMeasurement(characterize, spec.characterize.measurement);
   spec.train = qat::ReadTrainSpec(root.Section("train"));
   const ConfigNode rtl_check = root.Section("rtl_check");
   rtl_check.ExpectOnly({"images"});
   spec.rtl_check.images =
       static_cast<int>(rtl_check.Int("images", spec.rtl_check.images, 0, kMaxCheckImages));
+  const ConfigNode correlate = root.Section("correlate");
+  correlate.ExpectOnly({"images", "rows", "cols", "measurement", "cycles_per_class"});
+  CorrelateStep& step_correlate = spec.correlate;
+  step_correlate.images =
+      static_cast<int>(correlate.Int("images", step_correlate.images, 0, kMaxCheckImages));
+  step_correlate.array.rows =
+      static_cast<int>(correlate.Int("rows", step_correlate.array.rows, 1, kMaxArraySize));
+  step_correlate.array.cols =
+      static_cast<int>(correlate.Int("cols", step_correlate.array.cols, 1, 1024));
+  step_correlate.measurement = ReadMeasurement(correlate, step_correlate.measurement);
+  step_correlate.cycles_per_class = static_cast<int>(
+      correlate.Int("cycles_per_class", step_correlate.cycles_per_class, 16, 1'000'000));
   // One seed and one thread count for the whole run unless the section sets its own.
   if (!root.Section("train").Has("seed")) {
     spec.train.seed = spec.seed;
@@ -93,12 +109,16 @@ std::string DumpRunSpec(const RunSpec& spec) {
              "array:\n  rows: {}\n  cols: {}\n"
              "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
              "characterize:\n  liberty: {}\n  cycles: {}\n  measurement: {}\n"
-             "rtl_check:\n  images: {}\n",
+             "rtl_check:\n  images: {}\n"
+             "correlate:\n  images: {}\n  rows: {}\n  cols: {}\n  measurement: {}\n"
+             "  cycles_per_class: {}\n",
              spec.seed, spec.threads, spec.array.rows, spec.array.cols,
              spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
              fmt::join(spec.rtl_regress.extra_sizes, ", "),
              YamlQuoted(spec.characterize.liberty.string()), spec.characterize.cycles,
-             power::MeasurementName(spec.characterize.measurement), spec.rtl_check.images) +
+             power::MeasurementName(spec.characterize.measurement), spec.rtl_check.images,
+             spec.correlate.images, spec.correlate.array.rows, spec.correlate.array.cols,
+             power::MeasurementName(spec.correlate.measurement), spec.correlate.cycles_per_class) +
          qat::DumpTrainSpec(spec.train);
 }
 

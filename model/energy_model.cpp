@@ -46,7 +46,8 @@ ScopedEnergy PredictRun(const MacTable& table, const PeActivity& activity, const
     double energy = 0;
     for (int pair = 0; pair < activity.pairs(); ++pair) {
       if (const std::uint64_t cycles = activity.PairCycles(pe, pair); cycles != 0) {
-        energy += static_cast<double>(cycles) * table.Datapath(weight, pair / groups, pair % groups);
+        energy +=
+            static_cast<double>(cycles) * table.Datapath(weight, pair / groups, pair % groups);
       }
     }
     return energy;

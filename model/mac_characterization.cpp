@@ -86,8 +86,7 @@ std::int32_t DrawPsum(const TransitionClasses& classes, std::int32_t previous, i
 // first cycle under none: its transition is not real); then, from where they end, cycles
 // that each take the least-sampled pair the previous activation allows (a rise needs a zero
 // before it, a fall or a bit flip a nonzero one), until every pair has `per_pair` cycles.
-ClassedStream MakeClassedStream(const TransitionClasses& classes, int per_pair,
-                                std::uint64_t seed,
+ClassedStream MakeClassedStream(const TransitionClasses& classes, int per_pair, std::uint64_t seed,
                                 const std::vector<std::vector<tb::PeInputs>>& real) {
   std::mt19937_64 rng(seed);
   const int groups = classes.psum_groups();
@@ -192,8 +191,7 @@ GroupSums MeasureGroup(power::GatePe& pe, const ClassedStream& stream, int pairs
 // at zero (after a drained stream) or at nonzero values; each cycle's energy (the mean over
 // the lanes, which all shift the same weights) goes to its load class. Returns the four
 // classes of that activation kind.
-std::vector<double> MeasureLoadCycles(power::GatePe& pe, std::uint64_t seed,
-                                      bool zero_activation) {
+std::vector<double> MeasureLoadCycles(power::GatePe& pe, std::uint64_t seed, bool zero_activation) {
   constexpr int kBins = TransitionClasses::kLoadClasses / 2;
   std::mt19937_64 rng(seed);
   StartGroup(pe, 0);
@@ -242,14 +240,13 @@ std::string CacheKey(const MacTableSpec& spec, const power::MappedDesign& design
   std::uint64_t hash = Fnv1a(ReadFileText(spec.liberty, "liberty"));
   hash = Fnv1a(ReadFileText(design.netlist_json, "netlist"), hash);
   const GroupingSpec& g = spec.grouping;
-  hash = Fnv1a(
-      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", kMethodVersion,
-                  power::MeasurementName(spec.measurement), g.msb_bits,
-                  fmt::join(g.psum_edges, ","), fmt::join(g.psum_low_edges, ","),
-                  fmt::join(g.activation_edges, ","),
-                  spec.cycles_per_class, spec.seed, spec.energy.input_slew_ns,
-                  spec.energy.wire_base_pf, spec.energy.wire_per_fanout_pf, kLoadCycles),
-      hash);
+  hash = Fnv1a(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", kMethodVersion,
+                           power::MeasurementName(spec.measurement), g.msb_bits,
+                           fmt::join(g.psum_edges, ","), fmt::join(g.psum_low_edges, ","),
+                           fmt::join(g.activation_edges, ","), spec.cycles_per_class, spec.seed,
+                           spec.energy.input_slew_ns, spec.energy.wire_base_pf,
+                           spec.energy.wire_per_fanout_pf, kLoadCycles),
+               hash);
   for (const std::vector<tb::PeInputs>& segment : spec.real_streams) {
     for (const tb::PeInputs& in : segment) {
       hash = Fnv1a(fmt::format("{},{},{};", in.act, in.act_valid, in.psum), hash);

@@ -92,8 +92,7 @@ MacTable ReadMacTable(const std::filesystem::path& file) {
   GroupingSpec grouping;
   grouping.msb_bits = Field<int>(document, "msb_bits", file, "an integer");
   grouping.psum_edges = Field<std::vector<int>>(document, "psum_edges", file, "integers");
-  grouping.psum_low_edges =
-      Field<std::vector<int>>(document, "psum_low_edges", file, "integers");
+  grouping.psum_low_edges = Field<std::vector<int>>(document, "psum_low_edges", file, "integers");
   grouping.activation_edges =
       Field<std::vector<int>>(document, "activation_edges", file, "integers");
   std::optional<TransitionClasses> classes;

@@ -18,9 +18,8 @@ PeActivity::PeActivity(tb::ArrayShape shape, const TransitionClasses& classes)
       classes_(&classes),
       pairs_(classes.activation_classes() * classes.psum_groups()),
       pair_cycles_(static_cast<std::size_t>(shape.rows * shape.cols * pairs_), 0),
-      load_cycles_(static_cast<std::size_t>(shape.rows * shape.cols *
-                                            TransitionClasses::kLoadClasses),
-                   0),
+      load_cycles_(
+          static_cast<std::size_t>(shape.rows * shape.cols * TransitionClasses::kLoadClasses), 0),
       previous_(static_cast<std::size_t>(shape.rows * shape.cols)),
       bottom_psum_(static_cast<std::size_t>(shape.cols), 0),
       edge_(tb::ToggleCounts::Zero(shape)) {}

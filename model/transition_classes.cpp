@@ -85,8 +85,8 @@ TransitionClasses::TransitionClasses(GroupingSpec spec) : spec_(std::move(spec))
 
 int TransitionClasses::PsumGroup(std::int32_t previous, std::int32_t current) const {
   constexpr unsigned kPsumMask = (1U << tb::kPsumBits) - 1;
-  const unsigned flipped = (static_cast<unsigned>(previous) ^ static_cast<unsigned>(current)) &
-                           kPsumMask;
+  const unsigned flipped =
+      (static_cast<unsigned>(previous) ^ static_cast<unsigned>(current)) & kPsumMask;
   if (flipped == 0) {
     return kSame;
   }

@@ -99,7 +99,8 @@ TEST_CASE("a malformed MAC table is an input error naming the field", "[model]")
   CHECK_THROWS_WITH(ReadMacTable(file), Catch::Contains("measurement"));
   write(
       "{\"format\": \"powersel-mac-table\", \"version\": 1, \"measurement\": \"timed\", "
-      "\"msb_bits\": 8, \"psum_edges\": [1, 3, 6], \"psum_low_edges\": [4, 8], \"activation_edges\": [3, 5], "
+      "\"msb_bits\": 8, \"psum_edges\": [1, 3, 6], \"psum_low_edges\": [4, 8], "
+      "\"activation_edges\": [3, 5], "
       "\"clock_fj\": 1, \"load_cycle_fj\": [1, 2, 3, 4, 5, 6, 7, 8], \"datapath_fj\": [1, 2, 3]}");
   CHECK_THROWS_WITH(ReadMacTable(file), Catch::Contains("datapath_fj"));
   write(

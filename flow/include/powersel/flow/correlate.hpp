@@ -20,7 +20,7 @@ namespace powersel::flow {
 
 struct CorrelateSpec {
   tb::ArrayShape array{16, 16};
-  int images = 1;  // test images per network
+  int images = 1;             // test images per network
   model::MacTableSpec table;  // its measurement is the measurement of the whole comparison
   // Cycles of real PE streams (sampled from the trained network's tiles) the MAC table is
   // measured on before its synthetic top-up.
@@ -79,7 +79,7 @@ struct CorrelateResult {
   std::vector<std::string> networks;     // the trained network first
   std::vector<std::string> layer_names;  // per layer index (empty for non-GEMM layers)
   std::vector<TileEnergy> tiles;
-  double measure_seconds = 0;  // gate-level replay of every tile
+  double measure_seconds = 0;     // gate-level replay of every tile
   double predict_seconds = 0;     // the model on every tile, statistics given
   double statistics_seconds = 0;  // the statistics of every weight set
 
@@ -92,15 +92,18 @@ struct CorrelateResult {
 
 // Runs the comparison; `table` is the MAC table of the spec's measurement; networks.front()
 // is the trained network the others are compared with.
-CorrelateResult Correlate(const CorrelateSpec& spec, const model::MacTable& table,
-                          const std::vector<NetworkVariant>& networks,
+// `design` is the array mapped to the table's liberty (its PE replays, its edge flip-flops
+// price the edge registers).
+CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& design,
+                          const model::MacTable& table, const std::vector<NetworkVariant>& networks,
                           const qat::ImageDataset& test);
 
 // correlate.json, correlate_tiles.csv, correlate_layers.csv and the scatter plots.
 void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& result);
 
-// The whole command: the run directory's network.qnet.json and dataset, the MAC table cached
-// under the build's gate folder, outputs into `dir`.
+// The whole command: the run directory's network.qnet.json and dataset, outputs into `dir`.
+// The default liberty uses the build's mapped array (the MAC table cached beside it), another
+// one is mapped into `dir`/synth.
 CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::path& network,
                              const qat::DatasetSpec& data, const std::filesystem::path& dir);
 

@@ -35,6 +35,16 @@ struct RtlCheckStep {
   int images = 4;
 };
 
+// The energy model against gate-level replay (powersel correlate) of the trained network and
+// its weight-changed variants, on an array of its own (small, so that timed replay of every
+// tile fits the run); 0 images turns it off.
+struct CorrelateStep {
+  int images = 1;
+  tb::ArrayShape array{16, 16};
+  power::Measurement measurement = power::Measurement::kTimed;
+  int cycles_per_class = 100;
+};
+
 struct RunSpec {
   std::uint64_t seed = 1;
   int threads = 1;
@@ -43,6 +53,7 @@ struct RunSpec {
   CharacterizeStep characterize;
   qat::TrainSpec train;
   RtlCheckStep rtl_check;
+  CorrelateStep correlate;
 };
 
 // The embedded default, used when no configuration file is given.

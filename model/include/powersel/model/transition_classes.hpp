@@ -62,8 +62,8 @@ class TransitionClasses {
  private:
   GroupingSpec spec_;
   std::vector<std::uint8_t> activation_class_;  // [previous << 8 | current]
-  std::vector<std::uint8_t> msb_bin_;  // by MSB Hamming distance 0..msb_bits
-  std::vector<std::uint8_t> low_bin_;  // by low-bit Hamming distance
+  std::vector<std::uint8_t> msb_bin_;           // by MSB Hamming distance 0..msb_bits
+  std::vector<std::uint8_t> low_bin_;           // by low-bit Hamming distance
 };
 
 }  // namespace powersel::model
