@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the test programs that need no LibTorch (test_common, test_tb, test_power) with
+# Builds the test programs that need no LibTorch (test_common, test_tb, test_power, test_model) with
 # AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/ and runs them (not the
 # [.slow] cases); exits 1 on a failed test or any sanitizer report. Only the 4x4 and 8x8 arrays
 # are verilated (POWERSEL_SANITIZE_SIZES overrides) to keep the build short; tests of other
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-asan
 sizes=${POWERSEL_SANITIZE_SIZES:-4;8}
-targets=(test_common test_tb test_power)
+targets=(test_common test_tb test_power test_model)
 # -fno-sanitize-recover: undefined behaviour stops the test instead of printing and going on;
 # alignment stays recoverable only so that scripts/sanitize_ubsan.supp can exempt Verilator's
 # FST writer (halt_on_error still stops on any other misaligned access).
