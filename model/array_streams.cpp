@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "powersel/common/errors.hpp"
+#include "powersel/tb/harness.hpp"
 
 namespace powersel::model {
 
@@ -64,11 +65,7 @@ void ArrayStreamModel::Reset(const PeVisitor& visitor) {
 }
 
 void ArrayStreamModel::LoadWeights(const Matrix<std::int8_t>& weights, const PeVisitor& visitor) {
-  if (weights.rows() > shape_.rows || weights.cols() > shape_.cols) {
-    throw InputError("", "weights",
-                     fmt::format("a {}x{} tile does not fit a {}x{} array", weights.rows(),
-                                 weights.cols(), shape_.rows, shape_.cols));
-  }
+  tb::CheckWeightTile(shape_, weights);
   DriveIdle();
   // The bottom row enters first and ends up at the bottom after Rows shifts.
   driven_.wload_valid = true;
@@ -87,15 +84,7 @@ void ArrayStreamModel::LoadWeights(const Matrix<std::int8_t>& weights, const PeV
 Matrix<std::int32_t> ArrayStreamModel::Stream(const Matrix<std::uint8_t>& activations,
                                               std::span<const std::int32_t> psum_top,
                                               const PeVisitor& visitor) {
-  if (activations.cols() > shape_.rows) {
-    throw InputError("", "activations",
-                     fmt::format("rows of {} activations do not fit {} array rows",
-                                 activations.cols(), shape_.rows));
-  }
-  if (!psum_top.empty() && static_cast<int>(psum_top.size()) != shape_.cols) {
-    throw InputError("", "psum_top",
-                     fmt::format("expected {} values, one per column", shape_.cols));
-  }
+  tb::CheckStreamInputs(shape_, activations, psum_top);
   // The port keeps its value after the stream, as the Harness leaves it: the next edges'
   // entries show it on the top row.
   std::fill(driven_.psum_top.begin(), driven_.psum_top.end(), 0);

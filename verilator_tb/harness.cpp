@@ -146,12 +146,28 @@ void Harness::Reset() {
   Tick();
 }
 
-void Harness::LoadWeights(const Matrix<std::int8_t>& weights) {
-  if (weights.rows() > shape_.rows || weights.cols() > shape_.cols) {
+void CheckWeightTile(ArrayShape shape, const Matrix<std::int8_t>& weights) {
+  if (weights.rows() > shape.rows || weights.cols() > shape.cols) {
     throw InputError("", "weights",
                      fmt::format("a {}x{} tile does not fit a {}x{} array", weights.rows(),
-                                 weights.cols(), shape_.rows, shape_.cols));
+                                 weights.cols(), shape.rows, shape.cols));
   }
+}
+
+void CheckStreamInputs(ArrayShape shape, const Matrix<std::uint8_t>& activations,
+                       std::span<const std::int32_t> psum_top) {
+  if (activations.cols() > shape.rows) {
+    throw InputError("", "activations",
+                     fmt::format("rows of {} activations do not fit {} array rows",
+                                 activations.cols(), shape.rows));
+  }
+  if (!psum_top.empty() && static_cast<int>(psum_top.size()) != shape.cols) {
+    throw InputError("", "psum_top", fmt::format("expected {} values, one per column", shape.cols));
+  }
+}
+
+void Harness::LoadWeights(const Matrix<std::int8_t>& weights) {
+  CheckWeightTile(shape_, weights);
   DriveIdle();
   // The bottom row enters first and ends up at the bottom after Rows shifts.
   driven_.wload_valid = true;
@@ -169,15 +185,7 @@ void Harness::LoadWeights(const Matrix<std::int8_t>& weights) {
 
 Matrix<std::int32_t> Harness::Stream(const Matrix<std::uint8_t>& activations,
                                      std::span<const std::int32_t> psum_top) {
-  if (activations.cols() > shape_.rows) {
-    throw InputError("", "activations",
-                     fmt::format("rows of {} activations do not fit {} array rows",
-                                 activations.cols(), shape_.rows));
-  }
-  if (!psum_top.empty() && static_cast<int>(psum_top.size()) != shape_.cols) {
-    throw InputError("", "psum_top",
-                     fmt::format("expected {} values, one per column", shape_.cols));
-  }
+  CheckStreamInputs(shape_, activations, psum_top);
   std::fill(driven_.psum_top.begin(), driven_.psum_top.end(), 0);
   std::copy(psum_top.begin(), psum_top.end(), driven_.psum_top.begin());
 

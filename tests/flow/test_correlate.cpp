@@ -6,23 +6,13 @@
 #include <set>
 
 #include "../qat/network_fixtures.hpp"
+#include "flow_fixtures.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/flow/correlate.hpp"
 
 using namespace powersel;
 
-namespace {
-
-qat::ImageDataset TestImages(std::size_t count) {
-  qat::ImageDataset dataset{"fashion-mnist", 1, 28, 28, {}, {}};
-  for (const auto& image : ReadIdxImages(kFashionMnistTestImages, count)) {
-    dataset.images.insert(dataset.images.end(), image.values().begin(), image.values().end());
-    dataset.labels.push_back(0);
-  }
-  return dataset;
-}
-
-}  // namespace
+using flow::testing::TestImages;
 
 TEST_CASE("weight-changed variants are pruned or projected as named", "[flow]") {
   const qat::QuantizedNetwork trained = qat::testing::RandomLeNet(7);

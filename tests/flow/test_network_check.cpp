@@ -4,6 +4,7 @@
 #include <set>
 
 #include "../qat/network_fixtures.hpp"
+#include "flow_fixtures.hpp"
 #include "powersel/common/errors.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/flow/network_check.hpp"
@@ -11,18 +12,7 @@
 
 using namespace powersel;
 
-namespace {
-
-qat::ImageDataset TestImages(std::size_t count) {
-  qat::ImageDataset dataset{"fashion-mnist", 1, 28, 28, {}, {}};
-  for (const auto& image : ReadIdxImages(kFashionMnistTestImages, count)) {
-    dataset.images.insert(dataset.images.end(), image.values().begin(), image.values().end());
-    dataset.labels.push_back(0);
-  }
-  return dataset;
-}
-
-}  // namespace
+using flow::testing::TestImages;
 
 TEST_CASE("a network's GEMMs on the RTL array are bit-exact with the software engine", "[flow]") {
   const int size = GENERATE(8, 16);

@@ -50,6 +50,12 @@ struct HarnessOptions {
 // before they create any output.
 void CheckHarnessOptions(const HarnessOptions& options);
 
+// The input checks of Harness::LoadWeights and Harness::Stream (InputError), for every model
+// of the array that takes the same calls.
+void CheckWeightTile(ArrayShape shape, const Matrix<std::int8_t>& weights);
+void CheckStreamInputs(ArrayShape shape, const Matrix<std::uint8_t>& activations,
+                       std::span<const std::int32_t> psum_top);
+
 namespace detail {
 class ArrayModel;
 class MemberToggleCounter;
