@@ -25,7 +25,7 @@ constexpr int kWarmupCycles = 16;
 constexpr int kLoadCycles = 4000;
 constexpr int kLoadActivationRun = 16;
 // Bumped whenever the classes or the stimuli change, so that no older cached table is read.
-constexpr int kMethodVersion = 6;
+constexpr int kMethodVersion = 7;
 
 struct ClassedStream {
   std::vector<tb::PeInputs> inputs;
@@ -164,24 +164,29 @@ struct GroupSums {
   std::vector<int> cycles;     // [pair]
 };
 
+// A cycle's logic switches for its own transition; its registers switch at the next edge,
+// for what the logic computed: so the registers' energy of cycle t goes to cycle t - 1's pair.
 GroupSums MeasureGroup(power::GatePe& pe, const ClassedStream& stream, int pairs, int group) {
   StartGroup(pe, group);
-  pe.meter().TrackCycles(true);
+  pe.meter().TrackCycles(true, pe.netlist().RegisterNets());
   GroupSums sums{std::vector<double>(static_cast<std::size_t>(power::GatePe::kLanes * pairs), 0),
                  std::vector<int>(static_cast<std::size_t>(pairs), 0)};
   std::vector<tb::PeInputs> lanes(power::GatePe::kLanes);
-  for (std::size_t cycle = 0; cycle < stream.inputs.size(); ++cycle) {
-    std::fill(lanes.begin(), lanes.end(), stream.inputs[cycle]);
-    pe.Step(lanes);
-    const int pair = stream.pair[cycle];
-    if (pair < 0) {
-      continue;
-    }
-    ++sums.cycles[static_cast<std::size_t>(pair)];
-    const std::span<const double> energy = pe.meter().last_cycle_fj();
+  auto add = [&](int pair, std::span<const double> energy) {
     for (int lane = 0; lane < power::GatePe::kLanes; ++lane) {
       sums.energy[static_cast<std::size_t>(lane * pairs + pair)] +=
           energy[static_cast<std::size_t>(lane)];
+    }
+  };
+  for (std::size_t cycle = 0; cycle < stream.inputs.size(); ++cycle) {
+    std::fill(lanes.begin(), lanes.end(), stream.inputs[cycle]);
+    pe.Step(lanes);
+    if (const int pair = stream.pair[cycle]; pair >= 0) {
+      ++sums.cycles[static_cast<std::size_t>(pair)];
+      add(pair, pe.meter().last_cycle_fj());
+    }
+    if (const int previous = cycle > 0 ? stream.pair[cycle - 1] : -1; previous >= 0) {
+      add(previous, pe.meter().last_cycle_register_fj());
     }
   }
   return sums;
@@ -195,10 +200,11 @@ std::vector<double> MeasureLoadCycles(power::GatePe& pe, std::uint64_t seed, boo
   constexpr int kBins = TransitionClasses::kLoadClasses / 2;
   std::mt19937_64 rng(seed);
   StartGroup(pe, 0);
-  pe.meter().TrackCycles(true);
+  pe.meter().TrackCycles(true, pe.netlist().RegisterNets());
   std::vector<tb::PeInputs> lanes(power::GatePe::kLanes);
   tb::PeInputs in;
   in.shift = true;
+  int previous_bin = -1;
   std::vector<double> sum(kBins, 0);
   std::vector<int> cycles(kBins, 0);
   for (int cycle = 0; cycle < kLoadCycles; ++cycle) {
@@ -214,14 +220,17 @@ std::vector<double> MeasureLoadCycles(power::GatePe& pe, std::uint64_t seed, boo
     }
     std::fill(lanes.begin(), lanes.end(), in);
     pe.Step(lanes);
-    if (cycle < kWarmupCycles) {
-      continue;
-    }
     const int bin = TransitionClasses::LoadClass(in.act, previous.weight, in.weight) % kBins;
-    for (const double energy : pe.meter().last_cycle_fj()) {
-      sum[static_cast<std::size_t>(bin)] += energy / power::GatePe::kLanes;
+    if (cycle >= kWarmupCycles) {
+      for (const double energy : pe.meter().last_cycle_fj()) {
+        sum[static_cast<std::size_t>(bin)] += energy / power::GatePe::kLanes;
+      }
+      ++cycles[static_cast<std::size_t>(bin)];
+      for (const double energy : pe.meter().last_cycle_register_fj()) {
+        sum[static_cast<std::size_t>(previous_bin)] += energy / power::GatePe::kLanes;
+      }
     }
-    ++cycles[static_cast<std::size_t>(bin)];
+    previous_bin = bin;
   }
   for (int bin = 0; bin < kBins; ++bin) {
     sum[static_cast<std::size_t>(bin)] /= std::max(1, cycles[static_cast<std::size_t>(bin)]);

@@ -29,19 +29,23 @@ inline void AddLanes(std::uint64_t* planes, std::uint64_t lanes, int plane_count
 
 }  // namespace
 
-void GateEnergyMeter::TrackCycles(bool on) {
+void GateEnergyMeter::TrackCycles(bool on, std::vector<std::uint8_t> registers) {
   track_cycles_ = on;
+  registers_ = std::move(registers);
   last_cycle_fj_.assign(on ? kLanes : 0, 0.0);
+  last_cycle_register_fj_.assign(on ? kLanes : 0, 0.0);
 }
 
 void GateEnergyMeter::AddCycleEnergy(std::size_t net, std::uint64_t rose, std::uint64_t fell) {
   const double rise_fj = table_.rise_fj(static_cast<int>(net));
   const double fall_fj = table_.fall_fj(static_cast<int>(net));
+  std::vector<double>& energy =
+      net < registers_.size() && registers_[net] != 0 ? last_cycle_register_fj_ : last_cycle_fj_;
   for (; rose != 0; rose &= rose - 1) {
-    last_cycle_fj_[static_cast<std::size_t>(std::countr_zero(rose))] += rise_fj;
+    energy[static_cast<std::size_t>(std::countr_zero(rose))] += rise_fj;
   }
   for (; fell != 0; fell &= fell - 1) {
-    last_cycle_fj_[static_cast<std::size_t>(std::countr_zero(fell))] += fall_fj;
+    energy[static_cast<std::size_t>(std::countr_zero(fell))] += fall_fj;
   }
 }
 
@@ -49,6 +53,7 @@ void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
   ++cycles_;
   energy_current_ = false;
   std::fill(last_cycle_fj_.begin(), last_cycle_fj_.end(), 0.0);
+  std::fill(last_cycle_register_fj_.begin(), last_cycle_register_fj_.end(), 0.0);
   const std::span<const std::uint64_t> rises = simulator.rises();
   const std::span<const std::uint64_t> falls = simulator.falls();
   for (std::size_t net = 2; net < rises.size(); ++net) {
@@ -64,6 +69,7 @@ void GateEnergyMeter::Accumulate(const TimedSimulator& simulator) {
   ++cycles_;
   energy_current_ = false;
   std::fill(last_cycle_fj_.begin(), last_cycle_fj_.end(), 0.0);
+  std::fill(last_cycle_register_fj_.begin(), last_cycle_register_fj_.end(), 0.0);
   // A timed record usually holds one or two lanes: count them straight into the totals.
   const std::uint64_t active =
       lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;

@@ -20,6 +20,21 @@ const GateNetlist::Port& GateNetlist::FindPort(const std::string& name) const {
   throw std::out_of_range("netlist " + module + " has no port " + name);
 }
 
+std::vector<std::uint8_t> GateNetlist::RegisterNets() const {
+  std::vector<std::uint8_t> registers(static_cast<std::size_t>(net_count), 0);
+  for (const Instance& instance : instances) {
+    if (!instance.cell->flip_flop) {
+      continue;
+    }
+    for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
+      if (instance.cell->pins[p].is_output) {
+        registers[static_cast<std::size_t>(instance.pin_nets[p])] = 1;
+      }
+    }
+  }
+  return registers;
+}
+
 int GateNetlist::FlipFlopCount() const {
   int count = 0;
   for (const Instance& instance : instances) {

@@ -98,9 +98,12 @@ class GateEnergyMeter {
   double NetEnergyFj(int net) const;
 
   // With TrackCycles(true), each lane's transition energy (clock not included) of the last
-  // Accumulate(): to attribute every cycle to its stimulus class.
-  void TrackCycles(bool on);
+  // Accumulate(): to attribute every cycle to its stimulus class. The nets flagged in
+  // `registers` (flip-flop outputs: they switch at the edge, for what the logic computed the
+  // cycle before) are kept apart, in last_cycle_register_fj().
+  void TrackCycles(bool on, std::vector<std::uint8_t> registers = {});
   std::span<const double> last_cycle_fj() const { return last_cycle_fj_; }
+  std::span<const double> last_cycle_register_fj() const { return last_cycle_register_fj_; }
 
  private:
   static constexpr int kLanes = 64;
@@ -128,6 +131,8 @@ class GateEnergyMeter {
   mutable bool energy_current_ = false;
   bool track_cycles_ = false;
   std::vector<double> last_cycle_fj_;
+  std::vector<double> last_cycle_register_fj_;
+  std::vector<std::uint8_t> registers_;  // per net
   void AddCycleEnergy(std::size_t net, std::uint64_t rose, std::uint64_t fell);
 };
 

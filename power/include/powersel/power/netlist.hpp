@@ -36,6 +36,8 @@ struct GateNetlist {
 
   const Port& FindPort(const std::string& name) const;  // throws std::out_of_range
   int FlipFlopCount() const;
+  // Per net, 1 if a flip-flop output drives it.
+  std::vector<std::uint8_t> RegisterNets() const;
 };
 
 // Reads module `module` of a Yosys JSON netlist whose cells all come from `library`.
