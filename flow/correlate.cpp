@@ -116,16 +116,25 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
                                            spec.array, table.classes(), spec.seed, 0));
     result.statistics_seconds += Seconds(start);
   }
-  model::PeActivity global(spec.array, table.classes());
+  std::vector<double> global_cycles;
   for (const model::PeActivity& tile : statistics.front().tiles) {
-    global += tile;
+    model::AddPairCycles(tile, {}, global_cycles);
   }
-  const std::vector<double> global_energy = model::GlobalWeightEnergy(table, global);
+  const std::vector<double> global_energy = model::WeightEnergy(table, global_cycles);
 
   std::vector<detail::MeasuredNetwork> measured(networks.size());
   ParallelFor(networks.size(), spec.threads, [&](std::size_t n) {
     measured[n] = detail::MeasureNetwork(networks[n], test, spec.images, spec.array, gates);
   });
+
+  std::map<int, std::vector<double>> layer_cycles;
+  for (std::size_t t = 0; t < measured.front().tiles.size(); ++t) {
+    const detail::TileRun& run = measured.front().tiles[t];
+    model::AddPairCycles(statistics.front().tiles[t], run.used, layer_cycles[run.layer]);
+  }
+  for (const auto& [layer, cycles] : layer_cycles) {
+    result.layer_weight_energy.emplace_back(layer, model::WeightEnergy(table, cycles));
+  }
 
   const auto predict_start = Clock::now();
   for (std::size_t n = 0; n < measured.size(); ++n) {

@@ -73,6 +73,22 @@ std::string TilesCsv(const CorrelateResult& result) {
   return csv;
 }
 
+std::string WeightEnergyCsv(const CorrelateResult& result) {
+  std::string csv = "weight";
+  for (const auto& [layer, energy] : result.layer_weight_energy) {
+    csv += "," + result.layer_names[static_cast<std::size_t>(layer)] + "_fj";
+  }
+  csv += "\n";
+  for (int weight = -128; weight < 128; ++weight) {
+    csv += std::to_string(weight);
+    for (const auto& [layer, energy] : result.layer_weight_energy) {
+      csv += fmt::format(",{:.2f}", energy[static_cast<std::size_t>(weight + 128)]);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
 std::string LayersCsv(const CorrelateResult& result) {
   std::string csv =
       "network,layer,cycles,measured_datapath_fj,measured_pe_fj,measured_array_fj,"
@@ -118,6 +134,23 @@ void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& r
                          {"statistics", result.statistics_seconds}}},
                        {"model_speedup", result.measure_seconds / result.predict_seconds}});
   WriteFileAtomically(dir / "correlate_tiles.csv", TilesCsv(result));
+  WriteFileAtomically(dir / "energy_per_weight.csv", WeightEnergyCsv(result));
+  PlotPng(dir / "energy_per_weight.png", [&](const std::string& output) {
+    std::string plots;
+    for (std::size_t l = 0; l < result.layer_weight_energy.size(); ++l) {
+      const std::string& name =
+          result.layer_names[static_cast<std::size_t>(result.layer_weight_energy[l].first)];
+      plots +=
+          fmt::format("{}{} using 1:{} skip 1 with lines title '{}'", l == 0 ? "" : ", ",
+                      l == 0 ? GnuplotQuoted(dir / "energy_per_weight.csv") : "''", l + 2, name);
+    }
+    return fmt::format(
+        "set terminal pngcairo size 900,520\nset output {}\nset datafile separator ','\n"
+        "set title 'Energy per weight value and layer (trained network, {}, datapath)'\n"
+        "set xlabel 'weight'\nset ylabel 'fJ per streaming PE cycle'\nset key outside right\n"
+        "set grid\nplot {}\n",
+        output, power::MeasurementName(result.measurement), plots);
+  });
   WriteFileAtomically(dir / "correlate_layers.csv", LayersCsv(result));
   const std::string data = GnuplotQuoted(dir / "correlate_tiles.csv");
   // Columns: measured datapath 6, pe 7, array 8; aware 9..11; agnostic 12..14.
@@ -188,6 +221,11 @@ void ReportCorrelation(Report& report, const CorrelateResult& result) {
       result.measure_seconds, result.predict_seconds,
       result.measure_seconds / result.predict_seconds, result.statistics_seconds));
   report.Image("correlate_scatter.png", "Predicted against measured energy per tile");
+  report.Paragraph(
+      "What a weight value costs in each layer of the trained network "
+      "(layer-aware model, datapath, per streaming PE cycle; "
+      "energy_per_weight.csv): the curves a weight selection weighs.");
+  report.Image("energy_per_weight.png", "Energy per weight value and layer");
 }
 
 }  // namespace powersel::flow

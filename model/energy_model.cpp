@@ -54,23 +54,33 @@ ScopedEnergy PredictRun(const MacTable& table, const PeActivity& activity, const
   });
 }
 
-std::vector<double> GlobalWeightEnergy(const MacTable& table, const PeActivity& global) {
-  const int groups = table.classes().psum_groups();
-  const int pes = global.shape().rows * global.shape().cols;
-  std::vector<double> share(static_cast<std::size_t>(global.pairs()), 0);
-  double total = 0;
+void AddPairCycles(const PeActivity& activity, std::span<const std::uint8_t> used,
+                   std::vector<double>& pair_cycles) {
+  pair_cycles.resize(static_cast<std::size_t>(activity.pairs()), 0);
+  const int pes = activity.shape().rows * activity.shape().cols;
   for (int pe = 0; pe < pes; ++pe) {
-    for (int pair = 0; pair < global.pairs(); ++pair) {
-      share[static_cast<std::size_t>(pair)] += static_cast<double>(global.PairCycles(pe, pair));
-      total += static_cast<double>(global.PairCycles(pe, pair));
+    if (!used.empty() && used[static_cast<std::size_t>(pe)] == 0) {
+      continue;
+    }
+    for (int pair = 0; pair < activity.pairs(); ++pair) {
+      pair_cycles[static_cast<std::size_t>(pair)] +=
+          static_cast<double>(activity.PairCycles(pe, pair));
     }
   }
+}
+
+std::vector<double> WeightEnergy(const MacTable& table, const std::vector<double>& pair_cycles) {
+  const int groups = table.classes().psum_groups();
+  double total = 0;
+  for (const double cycles : pair_cycles) {
+    total += cycles;
+  }
   std::vector<double> energy(256, 0);
-  for (int weight = -128; weight < 128; ++weight) {
-    for (int pair = 0; pair < global.pairs(); ++pair) {
+  for (int weight = -128; weight < 128 && total > 0; ++weight) {
+    for (std::size_t pair = 0; pair < pair_cycles.size(); ++pair) {
+      const int p = static_cast<int>(pair);
       energy[static_cast<std::size_t>(weight + 128)] +=
-          share[static_cast<std::size_t>(pair)] / total *
-          table.Datapath(weight, pair / groups, pair % groups);
+          pair_cycles[pair] / total * table.Datapath(weight, p / groups, p % groups);
     }
   }
   return energy;

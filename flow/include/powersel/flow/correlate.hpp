@@ -79,6 +79,9 @@ struct CorrelateResult {
   std::vector<std::string> networks;     // the trained network first
   std::vector<std::string> layer_names;  // per layer index (empty for non-GEMM layers)
   std::vector<TileEnergy> tiles;
+  // The trained network's energy per weight value, per GEMM layer (layer index, E_l(w) for
+  // w = -128..127): datapath fJ of a streaming PE cycle under that layer's activity.
+  std::vector<std::pair<int, std::vector<double>>> layer_weight_energy;
   double measure_seconds = 0;     // gate-level replay of every tile
   double predict_seconds = 0;     // the model on every tile, statistics given
   double statistics_seconds = 0;  // the statistics of every weight set

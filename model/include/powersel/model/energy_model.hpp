@@ -39,10 +39,18 @@ struct PeWeights {
 ScopedEnergy PredictRun(const MacTable& table, const PeActivity& activity, const PeWeights& pes,
                         const power::EdgeFlipFlopEnergy& edge);
 
-// The layer-agnostic baseline (PowerPruning's kind of model): every PE cycle priced at one
-// per-weight energy, the table averaged over a global activity `global` (e.g. all layers of
-// the network), with no partial-sum grouping per PE.
-std::vector<double> GlobalWeightEnergy(const MacTable& table, const PeActivity& global);
+// Adds `activity`'s cycles per pair, summed over the PEs flagged in `used` (all when empty),
+// to `pair_cycles` (sized to the pairs).
+void AddPairCycles(const PeActivity& activity, std::span<const std::uint8_t> used,
+                   std::vector<double>& pair_cycles);
+
+// E(w), w = -128..127: the mean datapath energy of a streaming PE cycle of weight w when the
+// pairs occur as often as in `pair_cycles`. Over one layer's used PEs it is the layer's
+// energy per weight value (what a selection weighs); over the whole network, the
+// layer-agnostic baseline's one energy per weight (PowerPruning's kind of model: one global
+// activity, no partial-sum grouping per PE).
+std::vector<double> WeightEnergy(const MacTable& table, const std::vector<double>& pair_cycles);
+
 ScopedEnergy PredictRunAgnostic(const MacTable& table, const std::vector<double>& weight_energy,
                                 const PeActivity& activity, const PeWeights& pes,
                                 const power::EdgeFlipFlopEnergy& edge);
