@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "powersel/common/parallel.hpp"
 #include "powersel/flow/correlate.hpp"
 #include "powersel/tb/harness.hpp"
 
@@ -53,6 +54,7 @@ int Run(CorrelateOptions options) {
 
 void AddCorrelateCommand(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<CorrelateOptions>();
+  options->common.threads = DefaultThreads();
   CLI::App* command = app.add_subcommand(
       "correlate", "The MAC energy model against the gate-level measurement of every tile");
   command->add_option("--seed", options->common.seed, "Random seed")->capture_default_str();

@@ -66,7 +66,7 @@ struct MacTableSpec {
   // the weight inputs are ignored.
   std::vector<std::vector<tb::PeInputs>> real_streams;
   // Synthetic cycles then top every (activation class, psum group) up to this many.
-  int cycles_per_class = 400;
+  int cycles_per_class = 100;
   std::uint64_t seed = 1;
   int threads = 1;
   power::GateEnergyOptions energy;
