@@ -1,7 +1,11 @@
 // powersel correlate: the energy model against the gate-level measurement, tile by tile.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "command.hpp"
+#include "powersel/common/errors.hpp"
 #include "powersel/common/parallel.hpp"
 #include "powersel/flow/correlate.hpp"
 #include "powersel/tb/harness.hpp"
@@ -18,11 +22,25 @@ struct CorrelateOptions {
   std::string measurement = power::MeasurementName(power::Measurement::kTimed);
 };
 
+// CheckGroupingSpec says "field: problem"; the flag is the field with dashes.
+void CheckGrouping(const model::GroupingSpec& grouping) {
+  try {
+    model::CheckGroupingSpec(grouping);
+  } catch (const std::invalid_argument& error) {
+    const std::string text = error.what();
+    const auto colon = text.find(": ");
+    std::string flag = "--" + text.substr(0, colon);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    throw InputError("", flag, colon == std::string::npos ? text : text.substr(colon + 2));
+  }
+}
+
 int Run(CorrelateOptions options) {
   options.spec.seed = options.common.seed;
   options.spec.threads = options.common.threads;
   options.spec.table.threads = options.common.threads;
   options.spec.table.measurement = power::MeasurementsByName().at(options.measurement);
+  CheckGrouping(options.spec.table.grouping);
   // The run's dataset, as its configuration names it (the default without one).
   const std::filesystem::path config = options.run / "config.yaml";
   const flow::RunSpec run =
@@ -80,6 +98,24 @@ void AddCorrelateCommand(CLI::App& app, int& exit_status) {
       ->add_option("--cycles-per-class", options->spec.table.cycles_per_class,
                    "MAC table: measured cycles per (activation class, psum group) and weight")
       ->check(CLI::Range(16, 1'000'000))
+      ->capture_default_str();
+  model::GroupingSpec& grouping = options->spec.table.grouping;
+  command
+      ->add_option("--msb-bits", grouping.msb_bits,
+                   "Top partial-sum bits whose Hamming distance groups transitions")
+      ->check(CLI::Range(1, 21))
+      ->capture_default_str();
+  command
+      ->add_option("--psum-edges", grouping.psum_edges,
+                   "Bin edges of the top bits' Hamming distance (rising, 1..msb-bits)")
+      ->capture_default_str();
+  command
+      ->add_option("--psum-low-edges", grouping.psum_low_edges,
+                   "Bin edges of the low bits' Hamming distance (rising, 1..22-msb-bits)")
+      ->capture_default_str();
+  command
+      ->add_option("--activation-edges", grouping.activation_edges,
+                   "Bin edges of nonzero activation transitions' Hamming distance (2..8)")
       ->capture_default_str();
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 #include <optional>
 #include <random>
 
@@ -25,59 +26,83 @@ constexpr int kWarmupCycles = 16;
 constexpr int kLoadCycles = 4000;
 constexpr int kLoadActivationRun = 16;
 // Bumped whenever the classes or the stimuli change, so that no older cached table is read.
-constexpr int kMethodVersion = 7;
+constexpr int kMethodVersion = 8;
+// Synthetic cycles end after this many times the pairs' share: see MakeClassedStream.
+constexpr int kCycleLimitFactor = 64;
+constexpr int kHold = 0;
+constexpr int kRise = 1;
+constexpr int kFall = 2;
 
 struct ClassedStream {
   std::vector<tb::PeInputs> inputs;
   std::vector<int> pair;  // per cycle: activation class * psum groups + psum group, -1 warm-up
 };
 
-// An activation in class `target` from `previous` (feasible: see Feasible()).
-std::uint8_t DrawActivation(const TransitionClasses& classes, std::uint8_t previous, int target,
-                            std::mt19937_64& rng) {
-  std::uniform_int_distribution<int> any(1, 255);
-  std::uniform_int_distribution<int> bit(0, tb::kActivationBits - 1);
-  for (;;) {
-    std::uint8_t candidate = previous;
-    if (target == 1) {
-      candidate = static_cast<std::uint8_t>(any(rng));
-    } else if (target == 2) {
-      candidate = 0;
-    } else if (target > 2) {
-      // Flip a random number of random bits; keep the first that lands in the class.
-      const int flips = std::uniform_int_distribution<int>(1, tb::kActivationBits)(rng);
-      for (int f = 0; f < flips; ++f) {
-        candidate = static_cast<std::uint8_t>(candidate ^ (1U << bit(rng)));
-      }
-    }
-    if (classes.ActivationClass(previous, candidate) == target) {
+// Flips `count` distinct random bits among bits [first, first + width) of `value`.
+std::uint32_t FlipBits(std::uint32_t value, int first, int width, int count, std::mt19937_64& rng) {
+  std::vector<int> bits(static_cast<std::size_t>(width));
+  std::iota(bits.begin(), bits.end(), first);
+  std::shuffle(bits.begin(), bits.end(), rng);
+  for (int b = 0; b < count; ++b) {
+    value ^= 1U << bits[static_cast<std::size_t>(b)];
+  }
+  return value;
+}
+
+// An activation whose transition from `previous` is in class `target`, or none when no draw
+// (a few tries) gets there: a rise needs a zero before it, a fall or a bit flip a nonzero
+// one, and a flip of every bit of 255 lands on zero.
+std::optional<std::uint8_t> DrawActivation(const TransitionClasses& classes, std::uint8_t previous,
+                                           int target, std::mt19937_64& rng) {
+  constexpr int kTries = 16;
+  if (target == kHold) {
+    return previous;
+  }
+  if (target == kRise) {
+    return previous == 0 ? std::optional(static_cast<std::uint8_t>(1 + rng() % 255)) : std::nullopt;
+  }
+  if (previous == 0) {
+    return std::nullopt;
+  }
+  if (target == kFall) {
+    return std::uint8_t{0};
+  }
+  const auto [first, last] = classes.ActivationDistances(target);
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    const int distance = std::uniform_int_distribution<int>(first, last)(rng);
+    const auto candidate =
+        static_cast<std::uint8_t>(FlipBits(previous, 0, tb::kActivationBits, distance, rng));
+    if (candidate != 0) {
       return candidate;
     }
   }
+  return std::nullopt;
 }
 
+// Whether a partial-sum group can occur at all (both of its ranges {0} would be "same").
+bool PsumGroupOccurs(const TransitionClasses& classes, int group) {
+  return group == 0 || classes.PsumMsbDistances(group).second > 0 ||
+         classes.PsumLowDistances(group).second > 0;
+}
+
+// A partial sum whose transition from `previous` is in group `target` (one that occurs).
 std::int32_t DrawPsum(const TransitionClasses& classes, std::int32_t previous, int target,
                       std::mt19937_64& rng) {
-  if (classes.PsumGroup(previous, previous) == target) {
+  if (target == 0) {
     return previous;
   }
   const int msb_bits = classes.spec().msb_bits;
   const int low_bits = tb::kPsumBits - msb_bits;
-  std::uniform_int_distribution<int> bit(0, tb::kPsumBits - 1);
-  for (;;) {
-    // Flip a random number of random bits; keep the first that lands in the group.
-    std::uint32_t value = static_cast<std::uint32_t>(previous);
-    const int flips = std::uniform_int_distribution<int>(1, tb::kPsumBits)(rng);
-    const int top_flips = std::uniform_int_distribution<int>(0, msb_bits)(rng);
-    for (int f = 0; f < top_flips; ++f) {
-      value ^= 1U << (low_bits + bit(rng) % msb_bits);
-    }
-    for (int f = 0; f < flips - top_flips; ++f) {
-      value ^= 1U << (bit(rng) % low_bits);
-    }
-    const std::int32_t candidate = tb::WrapPsum(static_cast<std::int32_t>(value));
-    if (classes.PsumGroup(previous, candidate) == target) {
-      return candidate;
+  const auto [msb_first, msb_last] = classes.PsumMsbDistances(target);
+  const auto [low_first, low_last] = classes.PsumLowDistances(target);
+  for (;;) {  // ends: the group occurs, so some draw moves a bit
+    const int msb = std::uniform_int_distribution<int>(msb_first, msb_last)(rng);
+    const int low = std::uniform_int_distribution<int>(low_first, low_last)(rng);
+    if (msb + low > 0) {
+      std::uint32_t value =
+          FlipBits(static_cast<std::uint32_t>(previous), low_bits, msb_bits, msb, rng);
+      value = FlipBits(value, 0, low_bits, low, rng);
+      return tb::WrapPsum(static_cast<std::int32_t>(value));
     }
   }
 }
@@ -116,29 +141,41 @@ ClassedStream MakeClassedStream(const TransitionClasses& classes, int per_pair, 
       previous = next;
     }
   }
-  auto feasible = [&](int activation_class) {
-    return previous.act == 0 ? activation_class <= 1 : activation_class != 1;
+  std::vector<int> by_samples(static_cast<std::size_t>(pairs));
+  std::iota(by_samples.begin(), by_samples.end(), 0);
+  auto wanted = [&](int pair) {
+    return PsumGroupOccurs(classes, pair % groups) &&
+           samples[static_cast<std::size_t>(pair)] < per_pair;
   };
-  for (;;) {
-    int best = -1;
-    for (int pair = 0; pair < pairs; ++pair) {
-      if (feasible(pair / groups) && (best < 0 || samples[static_cast<std::size_t>(pair)] <
-                                                      samples[static_cast<std::size_t>(best)])) {
-        best = pair;
+  // A bound no real grouping comes near; it only keeps a pathological one from running on.
+  const std::size_t cycle_limit =
+      stream.inputs.size() + static_cast<std::size_t>(per_pair) * pairs * kCycleLimitFactor;
+  while (stream.inputs.size() < cycle_limit &&
+         std::any_of(by_samples.begin(), by_samples.end(), wanted)) {
+    // The least-sampled pair this state can reach.
+    std::stable_sort(by_samples.begin(), by_samples.end(), [&](int x, int y) {
+      return samples[static_cast<std::size_t>(x)] < samples[static_cast<std::size_t>(y)];
+    });
+    for (const int pair : by_samples) {
+      if (!PsumGroupOccurs(classes, pair % groups)) {
+        continue;
       }
+      const std::optional<std::uint8_t> act =
+          DrawActivation(classes, previous.act, pair / groups, rng);
+      if (!act) {
+        continue;
+      }
+      tb::PeInputs next = previous;
+      next.act = *act;
+      next.psum = DrawPsum(classes, previous.psum, pair % groups, rng);
+      stream.inputs.push_back(next);
+      stream.pair.push_back(pair);
+      ++samples[static_cast<std::size_t>(pair)];
+      previous = next;
+      break;
     }
-    if (samples[static_cast<std::size_t>(best)] >= per_pair &&
-        std::all_of(samples.begin(), samples.end(), [&](int n) { return n >= per_pair; })) {
-      return stream;
-    }
-    tb::PeInputs next = previous;
-    next.act = DrawActivation(classes, previous.act, best / groups, rng);
-    next.psum = DrawPsum(classes, previous.psum, best % groups, rng);
-    stream.inputs.push_back(next);
-    stream.pair.push_back(best);
-    ++samples[static_cast<std::size_t>(best)];
-    previous = next;
   }
+  return stream;
 }
 
 void StartGroup(power::GatePe& pe, int group) {
@@ -304,8 +341,11 @@ MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesig
     const GroupSums& measured = sums[static_cast<std::size_t>(group)];
     for (int lane = 0; lane < power::GatePe::kLanes; ++lane) {
       for (int pair = 0; pair < pairs; ++pair) {
-        datapath_fj.push_back(measured.energy[static_cast<std::size_t>(lane * pairs + pair)] /
-                              measured.cycles[static_cast<std::size_t>(pair)]);
+        // A pair never sampled never occurs (see PsumGroupOccurs): it costs nothing.
+        const int cycles = measured.cycles[static_cast<std::size_t>(pair)];
+        datapath_fj.push_back(
+            cycles == 0 ? 0.0
+                        : measured.energy[static_cast<std::size_t>(lane * pairs + pair)] / cycles);
       }
     }
   }

@@ -39,10 +39,6 @@ int Bin(int value, const std::vector<int>& edges) {
   return bin;
 }
 
-std::string Range(int low, int high) {
-  return low == high ? std::to_string(low) : fmt::format("{}-{}", low, high);
-}
-
 }  // namespace
 
 void CheckGroupingSpec(const GroupingSpec& spec) {
@@ -111,6 +107,38 @@ std::string TransitionClasses::LoadName(int load_class) {
                      kBins[load_class % (kLoadClasses / 2)]);
 }
 
+namespace {
+
+// Bin `bin` of bins starting at `first` and at each edge, up to `top`.
+std::pair<int, int> BinRange(const std::vector<int>& edges, std::size_t bin, int first, int top) {
+  return {bin == 0 ? first : edges[bin - 1], bin < edges.size() ? edges[bin] - 1 : top};
+}
+
+std::string Range(std::pair<int, int> range) {
+  return range.first == range.second ? std::to_string(range.first)
+                                     : fmt::format("{}-{}", range.first, range.second);
+}
+
+}  // namespace
+
+std::pair<int, int> TransitionClasses::ActivationDistances(int activation_class) const {
+  return BinRange(spec_.activation_edges,
+                  static_cast<std::size_t>(activation_class - kFirstDistanceClass), 1,
+                  kActivationBits);
+}
+
+std::pair<int, int> TransitionClasses::PsumMsbDistances(int group) const {
+  const auto low_bins = spec_.psum_low_edges.size() + 1;
+  return BinRange(spec_.psum_edges, static_cast<std::size_t>(group - kFirstMsbGroup) / low_bins, 0,
+                  spec_.msb_bits);
+}
+
+std::pair<int, int> TransitionClasses::PsumLowDistances(int group) const {
+  const auto low_bins = spec_.psum_low_edges.size() + 1;
+  return BinRange(spec_.psum_low_edges, static_cast<std::size_t>(group - kFirstMsbGroup) % low_bins,
+                  0, tb::kPsumBits - spec_.msb_bits);
+}
+
 std::string TransitionClasses::ActivationName(int activation_class) const {
   if (activation_class == kHold) {
     return "hold";
@@ -121,27 +149,14 @@ std::string TransitionClasses::ActivationName(int activation_class) const {
   if (activation_class == kFall) {
     return "fall";
   }
-  const auto bin = static_cast<std::size_t>(activation_class - kFirstDistanceClass);
-  const std::vector<int>& edges = spec_.activation_edges;
-  const int low = bin == 0 ? 1 : edges[bin - 1];
-  const int high = bin < edges.size() ? edges[bin] - 1 : kActivationBits;
-  return "hd" + Range(low, high);
+  return "hd" + Range(ActivationDistances(activation_class));
 }
 
 std::string TransitionClasses::PsumName(int group) const {
   if (group == kSame) {
     return "same";
   }
-  const auto low_bins = spec_.psum_low_edges.size() + 1;
-  const auto msb = static_cast<std::size_t>(group - kFirstMsbGroup) / low_bins;
-  const auto low = static_cast<std::size_t>(group - kFirstMsbGroup) % low_bins;
-  auto range = [](const std::vector<int>& edges, std::size_t bin, int top) {
-    const int low_end = bin == 0 ? 0 : edges[bin - 1];
-    const int high_end = bin < edges.size() ? edges[bin] - 1 : top;
-    return Range(low_end, high_end);
-  };
-  return "msb" + range(spec_.psum_edges, msb, spec_.msb_bits) + "/low" +
-         range(spec_.psum_low_edges, low, tb::kPsumBits - spec_.msb_bits);
+  return "msb" + Range(PsumMsbDistances(group)) + "/low" + Range(PsumLowDistances(group));
 }
 
 }  // namespace powersel::model

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 
 #include "powersel/common/errors.hpp"
@@ -111,4 +112,27 @@ TEST_CASE("a malformed MAC table is an input error naming the field", "[model]")
   write("not json");
   CHECK_THROWS_AS(ReadMacTable(file), powersel::InputError);
   std::filesystem::remove_all(dir);
+}
+
+// Extreme bins (a top-bit bin of exactly 8 flips, a low-bit bin of exactly 14, a nonzero
+// activation bin of exactly 8, where 255 -> 0 is no flip but a fall) are reachable, and a
+// pair that cannot occur (top {0} x low {0} is "same") does not keep the measurement going.
+TEST_CASE("every grouping the spec allows is measured in bounded time", "[model]") {
+  MacTableSpec spec = SmallSpec(Measurement::kZeroDelay);
+  spec.cycles_per_class = 20;
+  spec.grouping.psum_edges = {1, 8};
+  spec.grouping.psum_low_edges = {1, 14};
+  spec.grouping.activation_edges = {8};
+  const auto cache = TempDir("mac_extreme");
+  const MacTable table = CharacterizeMacTable(spec, powersel::power::DefaultMappedDesign(), cache);
+  std::filesystem::remove_all(cache);
+  for (const double energy : table.datapath_fj()) {
+    REQUIRE(std::isfinite(energy));
+    REQUIRE(energy >= 0);
+  }
+  // msb0/low0 cannot occur: its entries are zero; msb8/low14 occurs and costs.
+  const TransitionClasses& classes = table.classes();
+  CHECK(classes.PsumName(1) == "msb0/low0");
+  CHECK(table.Datapath(5, 0, 1) == 0);
+  CHECK(table.Datapath(5, 0, classes.psum_groups() - 1) > 0);
 }

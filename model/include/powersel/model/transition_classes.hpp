@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace powersel::model {
@@ -56,6 +57,13 @@ class TransitionClasses {
   // "msb1-2/low8-14", ….
   std::string ActivationName(int activation_class) const;
   std::string PsumName(int group) const;
+
+  // The Hamming distances a class covers, [first, last]: the nonzero -> nonzero activation
+  // classes (3 on); for partial-sum groups (1 on) the top-bit and the low-bit range. A group
+  // whose ranges are both {0} never occurs (that is "same").
+  std::pair<int, int> ActivationDistances(int activation_class) const;
+  std::pair<int, int> PsumMsbDistances(int group) const;
+  std::pair<int, int> PsumLowDistances(int group) const;
 
   const GroupingSpec& spec() const { return spec_; }
 
