@@ -29,9 +29,9 @@ constexpr int kLoadActivationRun = 16;
 constexpr int kMethodVersion = 8;
 // Synthetic cycles end after this many times the pairs' share: see MakeClassedStream.
 constexpr int kCycleLimitFactor = 64;
-constexpr int kHold = 0;
-constexpr int kRise = 1;
-constexpr int kFall = 2;
+constexpr int kHold = TransitionClasses::kHold;
+constexpr int kRise = TransitionClasses::kRise;
+constexpr int kFall = TransitionClasses::kFall;
 
 struct ClassedStream {
   std::vector<tb::PeInputs> inputs;

@@ -12,12 +12,6 @@ namespace powersel::model {
 namespace {
 
 constexpr int kActivationBits = tb::kActivationBits;
-constexpr int kHold = 0;
-constexpr int kRise = 1;
-constexpr int kFall = 2;
-constexpr int kFirstDistanceClass = 3;
-constexpr int kSame = 0;
-constexpr int kFirstMsbGroup = 1;
 
 void CheckEdges(const std::vector<int>& edges, int low, int high, const char* field) {
   int previous = low - 1;

@@ -31,6 +31,15 @@ void CheckGroupingSpec(const GroupingSpec& spec);
 
 class TransitionClasses {
  public:
+  // The fixed classes: activation hold, rise (from 0), fall (to 0), then the Hamming bins;
+  // the partial-sum group "same", then the MSB x low-bit groups.
+  static constexpr int kHold = 0;
+  static constexpr int kRise = 1;
+  static constexpr int kFall = 2;
+  static constexpr int kFirstDistanceClass = 3;
+  static constexpr int kSame = 0;
+  static constexpr int kFirstMsbGroup = 1;
+
   explicit TransitionClasses(GroupingSpec spec);
 
   int activation_classes() const { return 3 + static_cast<int>(spec_.activation_edges.size()) + 1; }
