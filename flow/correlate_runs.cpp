@@ -157,6 +157,7 @@ NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const 
         streams.LoadWeights(tile_weights, observe);
         streams.Stream(tb::SliceActivations(activations, coord), {}, observe);
         statistics.tiles.push_back(running);
+        statistics.tiles.back().Seal();
         running = running.Continuation();
         statistics.samples.push_back(std::move(sample));
         sample.clear();

@@ -44,6 +44,12 @@ ScopedEnergy PredictRun(const MacTable& table, const PeActivity& activity, const
   const int groups = table.classes().psum_groups();
   return Sum(table, activity, pes, edge, [&](int pe, std::int8_t weight) {
     double energy = 0;
+    if (activity.sealed()) {
+      for (const PeActivity::PairCount& seen : activity.SeenPairs(pe)) {
+        energy += static_cast<double>(seen.cycles) * table.DatapathPair(weight, seen.pair);
+      }
+      return energy;
+    }
     for (int pair = 0; pair < activity.pairs(); ++pair) {
       if (const std::uint64_t cycles = activity.PairCycles(pe, pair); cycles != 0) {
         energy +=

@@ -31,6 +31,8 @@ void PeActivity::Observe(std::span<const tb::PeInputs> pes, std::span<const std:
   }
   ++cycles_;
   ++edge_.cycles;
+  seen_.clear();
+  seen_start_.clear();
   const int groups = classes_->psum_groups();
   for (std::size_t pe = 0; pe < count; ++pe) {
     const tb::PeInputs& now = pes[pe];
@@ -91,6 +93,21 @@ std::uint64_t PeActivity::LoadCycles(int pe) const {
   return cycles;
 }
 
+void PeActivity::Seal() {
+  seen_.clear();
+  seen_start_.clear();
+  const int pes = shape_.rows * shape_.cols;
+  for (int pe = 0; pe < pes; ++pe) {
+    seen_start_.push_back(static_cast<std::uint32_t>(seen_.size()));
+    for (int pair = 0; pair < pairs_; ++pair) {
+      if (const std::uint64_t cycles = PairCycles(pe, pair); cycles != 0) {
+        seen_.push_back({pair, cycles});
+      }
+    }
+  }
+  seen_start_.push_back(static_cast<std::uint32_t>(seen_.size()));
+}
+
 PeActivity PeActivity::Continuation() const {
   PeActivity next(shape_, *classes_);
   next.previous_ = previous_;
@@ -103,6 +120,8 @@ PeActivity& PeActivity::operator+=(const PeActivity& other) {
   if (!(other.shape_ == shape_) || other.pairs_ != pairs_) {
     throw std::invalid_argument("PeActivity: adding another shape or grouping");
   }
+  seen_.clear();
+  seen_start_.clear();
   cycles_ += other.cycles_;
   for (std::size_t i = 0; i < pair_cycles_.size(); ++i) {
     pair_cycles_[i] += other.pair_cycles_[i];

@@ -27,6 +27,13 @@ class MacTable {
   double Datapath(int weight, int activation_class, int psum_group) const {
     return datapath_fj_[Index(weight, activation_class, psum_group)];
   }
+  // The same by pair index (activation class * psum groups + psum group).
+  double DatapathPair(int weight, int pair) const {
+    return datapath_fj_[static_cast<std::size_t>(weight + 128) *
+                            static_cast<std::size_t>(classes_.activation_classes() *
+                                                     classes_.psum_groups()) +
+                        static_cast<std::size_t>(pair)];
+  }
   // The PE's clock per cycle (pins of its flip-flops and the clock net), whatever the weight.
   double clock_fj() const { return clock_fj_; }
   // Mean datapath energy of a PE cycle while weights shift through it (weight loading), per

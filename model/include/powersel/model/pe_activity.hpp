@@ -41,6 +41,24 @@ class PeActivity {
   const tb::ToggleCounts& edge_toggles() const { return edge_; }
 
   PeActivity& operator+=(const PeActivity& other);
+
+  // Indexes the pairs each PE saw (the few of the many): predictions then visit only those.
+  // Observe() and += drop the index.
+  void Seal();
+  struct PairCount {
+    int pair;
+    std::uint64_t cycles;
+  };
+  // The pairs PE `pe` saw, after Seal(); empty before.
+  std::span<const PairCount> SeenPairs(int pe) const {
+    if (seen_start_.empty()) {
+      return {};
+    }
+    const auto first = static_cast<std::size_t>(seen_start_[static_cast<std::size_t>(pe)]);
+    const auto last = static_cast<std::size_t>(seen_start_[static_cast<std::size_t>(pe) + 1]);
+    return std::span<const PairCount>(seen_).subspan(first, last - first);
+  }
+  bool sealed() const { return !seen_start_.empty(); }
   // An empty activity that goes on from this one's last cycle (the next tile of a run).
   PeActivity Continuation() const;
 
@@ -55,6 +73,8 @@ class PeActivity {
   std::vector<std::int32_t> bottom_psum_;  // what each column's bottom PE holds
   bool started_ = false;
   tb::ToggleCounts edge_;
+  std::vector<PairCount> seen_;
+  std::vector<std::uint32_t> seen_start_;  // per PE, and one past the last
 };
 
 }  // namespace powersel::model
