@@ -1,6 +1,7 @@
-// Measuring the MAC energy table: one random stream per weight group whose cycles cover every
-// (activation class, partial-sum group) pair evenly; the gate-level PE runs it for 64 weights
-// at once and each cycle's energy goes to the pair its transition belongs to.
+// Measuring the MAC energy table: one stream — real PE streams, then synthetic cycles until
+// every (activation class, partial-sum group) pair that can occur has its share — run by the
+// gate-level PE for 64 weights at once, each cycle's energy going to the pair its transition
+// belongs to.
 #include <fmt/format.h>
 
 #include <algorithm>
