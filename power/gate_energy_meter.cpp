@@ -9,6 +9,7 @@ namespace powersel::power {
 GateEnergyMeter::GateEnergyMeter(const NetEnergyTable& table, int net_count, int lanes)
     : table_(table),
       lanes_(lanes),
+      active_(lanes >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes) - 1),
       rise_planes_(static_cast<std::size_t>(net_count) * kPlanes, 0),
       fall_planes_(rise_planes_.size(), 0),
       rise_counts_(static_cast<std::size_t>(net_count) * kLanes, 0),
@@ -71,33 +72,29 @@ void GateEnergyMeter::Accumulate(const TimedSimulator& simulator) {
   std::fill(last_cycle_fj_.begin(), last_cycle_fj_.end(), 0.0);
   std::fill(last_cycle_register_fj_.begin(), last_cycle_register_fj_.end(), 0.0);
   // A timed record usually holds one or two lanes: count them straight into the totals.
-  const std::uint64_t active =
-      lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
   for (const TimedSimulator::Transition& transition : simulator.transitions()) {
     if (transition.net <= 1) {
       continue;
     }
     const std::size_t first = static_cast<std::size_t>(transition.net) * kLanes;
-    for (std::uint64_t lanes = transition.rose & active; lanes != 0; lanes &= lanes - 1) {
+    for (std::uint64_t lanes = transition.rose & active_; lanes != 0; lanes &= lanes - 1) {
       ++rise_counts_[first + static_cast<std::size_t>(std::countr_zero(lanes))];
     }
-    for (std::uint64_t lanes = transition.fell & active; lanes != 0; lanes &= lanes - 1) {
+    for (std::uint64_t lanes = transition.fell & active_; lanes != 0; lanes &= lanes - 1) {
       ++fall_counts_[first + static_cast<std::size_t>(std::countr_zero(lanes))];
     }
     if (track_cycles_) {
-      AddCycleEnergy(static_cast<std::size_t>(transition.net), transition.rose & active,
-                     transition.fell & active);
+      AddCycleEnergy(static_cast<std::size_t>(transition.net), transition.rose & active_,
+                     transition.fell & active_);
     }
   }
 }
 
 void GateEnergyMeter::Add(std::size_t net, std::uint64_t rose, std::uint64_t fell) {
-  const std::uint64_t active =
-      lanes_ >= kLanes ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes_) - 1;
-  if ((rose &= active) != 0) {
+  if ((rose &= active_) != 0) {
     AddLanes(&rise_planes_[net * kPlanes], rose, kPlanes);
   }
-  if ((fell &= active) != 0) {
+  if ((fell &= active_) != 0) {
     AddLanes(&fall_planes_[net * kPlanes], fell, kPlanes);
   }
   if (track_cycles_ && (rose | fell) != 0) {

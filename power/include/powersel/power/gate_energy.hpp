@@ -117,6 +117,7 @@ class GateEnergyMeter {
 
   const NetEnergyTable& table_;
   int lanes_;
+  std::uint64_t active_;  // the lanes that are simulated
   std::uint64_t cycles_ = 0;
   // planes[net * kPlanes + k]: bit k of each lane's count since the last flush. Reading a
   // count flushes them, so they are mutable like the totals and the energy cache.
