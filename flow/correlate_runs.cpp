@@ -75,7 +75,7 @@ MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDa
             harness.ClearToggles();
             const auto start = Clock::now();
             replay.Feed(trace);
-            const std::vector<double> after = replay.Result().pe_fj;
+            const std::vector<double> after = replay.PeEnergyFj();
             measured.replay_seconds += std::chrono::duration<double>(Clock::now() - start).count();
 
             TileRun run = PlaceTile(array, tile_weights);

@@ -29,6 +29,14 @@ void PeReplay::Feed(const tb::ArrayTrace& trace) {
   cycles_ += trace.cycles();
 }
 
+std::vector<double> PeReplay::PeEnergyFj() const {
+  std::vector<double> energy;
+  for (int pe = 0; pe < shape_.rows * shape_.cols; ++pe) {
+    energy.push_back(PeGroup(pe).meter().lane_energy_fj()[static_cast<std::size_t>(Lane(pe))]);
+  }
+  return energy;
+}
+
 ReplayEnergy PeReplay::Result() const {
   ReplayEnergy result;
   result.measurement = groups_.front()->measurement();
@@ -36,10 +44,8 @@ ReplayEnergy PeReplay::Result() const {
   result.cycles = cycles_;
   result.categories = groups_.front()->table().categories();
   result.category_fj.assign(result.categories.size(), 0);
-  const int pes = shape_.rows * shape_.cols;
-  for (int pe = 0; pe < pes; ++pe) {
-    const double energy = PeGroup(pe).meter().lane_energy_fj()[static_cast<std::size_t>(Lane(pe))];
-    result.pe_fj.push_back(energy);
+  result.pe_fj = PeEnergyFj();
+  for (const double energy : result.pe_fj) {
     result.total_fj += energy;
   }
   for (const auto& group : groups_) {

@@ -31,6 +31,9 @@ class PeReplay {
   // Consecutive pieces of one run (Harness::TakeTrace) may be fed one after another.
   void Feed(const tb::ArrayTrace& trace);
   ReplayEnergy Result() const;
+  // Each PE's energy so far (row-major), without Result()'s category breakdown: cheap enough
+  // to read after every tile.
+  std::vector<double> PeEnergyFj() const;
 
   // The gate-level PE that replays PE `pe` (row-major), and its lane.
   const GatePe& PeGroup(int pe) const {
