@@ -43,12 +43,12 @@ nlohmann::json RelErrs(const model::ScopedEnergy& predicted, const model::Scoped
 nlohmann::json Reductions(const std::vector<TileEnergy>& networks) {
   nlohmann::json reductions = nlohmann::json::object();
   const TileEnergy& base = networks.front();
+  auto reduction = [](const model::ScopedEnergy& now, const model::ScopedEnergy& before) {
+    return nlohmann::json{{"datapath", 1 - now.datapath / before.datapath},
+                          {"pe", 1 - now.pe / before.pe},
+                          {"array", 1 - now.array / before.array}};
+  };
   for (const TileEnergy& network : networks) {
-    auto reduction = [&](const model::ScopedEnergy& now, const model::ScopedEnergy& before) {
-      return nlohmann::json{{"datapath", 1 - now.datapath / before.datapath},
-                            {"pe", 1 - now.pe / before.pe},
-                            {"array", 1 - now.array / before.array}};
-    };
     reductions[network.network] = {
         {"measured", reduction(network.measured, base.measured)},
         {"layer_aware", reduction(network.layer_aware, base.layer_aware)},
@@ -57,18 +57,24 @@ nlohmann::json Reductions(const std::vector<TileEnergy>& networks) {
   return reductions;
 }
 
+// The energy columns both CSVs share: measured, layer-aware, layer-agnostic, each per scope.
+constexpr const char* kEnergyColumns =
+    "measured_datapath_fj,measured_pe_fj,measured_array_fj,aware_datapath_fj,aware_pe_fj,"
+    "aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,agnostic_array_fj\n";
+
+std::string EnergyColumns(const TileEnergy& t) {
+  return fmt::format("{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
+                     t.measured.datapath, t.measured.pe, t.measured.array, t.layer_aware.datapath,
+                     t.layer_aware.pe, t.layer_aware.array, t.layer_agnostic.datapath,
+                     t.layer_agnostic.pe, t.layer_agnostic.array);
+}
+
 std::string TilesCsv(const CorrelateResult& result) {
-  std::string csv =
-      "network,image,layer,tile,cycles,measured_datapath_fj,measured_pe_fj,measured_array_fj,"
-      "aware_datapath_fj,aware_pe_fj,aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,"
-      "agnostic_array_fj\n";
+  std::string csv = std::string("network,image,layer,tile,cycles,") + kEnergyColumns;
   for (const TileEnergy& t : result.tiles) {
-    csv += fmt::format(
-        "{},{},{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
-        t.network, t.image, result.layer_names[static_cast<std::size_t>(t.layer)], t.tile, t.cycles,
-        t.measured.datapath, t.measured.pe, t.measured.array, t.layer_aware.datapath,
-        t.layer_aware.pe, t.layer_aware.array, t.layer_agnostic.datapath, t.layer_agnostic.pe,
-        t.layer_agnostic.array);
+    csv += fmt::format("{},{},{},{},{},", t.network, t.image,
+                       result.layer_names[static_cast<std::size_t>(t.layer)], t.tile, t.cycles) +
+           EnergyColumns(t);
   }
   return csv;
 }
@@ -90,16 +96,11 @@ std::string WeightEnergyCsv(const CorrelateResult& result) {
 }
 
 std::string LayersCsv(const CorrelateResult& result) {
-  std::string csv =
-      "network,layer,cycles,measured_datapath_fj,measured_pe_fj,measured_array_fj,"
-      "aware_datapath_fj,aware_pe_fj,aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,"
-      "agnostic_array_fj\n";
+  std::string csv = std::string("network,layer,cycles,") + kEnergyColumns;
   for (const TileEnergy& t : result.Layers()) {
-    csv += fmt::format("{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
-                       t.network, result.layer_names[static_cast<std::size_t>(t.layer)], t.cycles,
-                       t.measured.datapath, t.measured.pe, t.measured.array, t.layer_aware.datapath,
-                       t.layer_aware.pe, t.layer_aware.array, t.layer_agnostic.datapath,
-                       t.layer_agnostic.pe, t.layer_agnostic.array);
+    csv += fmt::format("{},{},{},", t.network,
+                       result.layer_names[static_cast<std::size_t>(t.layer)], t.cycles) +
+           EnergyColumns(t);
   }
   return csv;
 }
