@@ -159,13 +159,17 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
 
 CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::path& network,
                              const qat::DatasetSpec& data, const std::filesystem::path& dir) {
+  return CorrelateRun(spec, network, qat::LoadDataset(data).test, dir);
+}
+
+CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::path& network,
+                             const qat::ImageDataset& test, const std::filesystem::path& dir) {
   const qat::QuantizedNetwork trained = qat::ReadQuantizedNetwork(network);
-  const qat::DatasetSplits splits = qat::LoadDataset(data);
-  qat::CheckInputShape(trained, splits.test);
+  qat::CheckInputShape(trained, test);
   EnsureOutputDirectory(dir, "--out");
   const std::vector<NetworkVariant> networks = MakeVariants(trained, spec.seed);
   const model::TransitionClasses classes(spec.table.grouping);
-  const LayerInputs inputs = CaptureLayerInputs(trained, splits.test, spec.images);
+  const LayerInputs inputs = CaptureLayerInputs(trained, test, spec.images);
   model::MacTableSpec table_spec = spec.table;
   table_spec.real_streams =
       CaptureStatistics(trained, inputs, spec.array, classes, spec.seed, spec.table_sample_cycles)
@@ -179,7 +183,7 @@ CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::p
           : power::MapArrayToLibrary(spec.table.liberty, kMappedArray, dir / "synth");
   const model::MacTable table =
       model::CharacterizeMacTable(table_spec, design, design.netlist_json.parent_path() / "mac");
-  const CorrelateResult result = Correlate(spec, design, table, networks, splits.test);
+  const CorrelateResult result = Correlate(spec, design, table, networks, test);
   WriteCorrelation(dir, result);
   return result;
 }

@@ -172,7 +172,7 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
     correlate.table.threads = spec.threads;
     correlate.seed = spec.seed;
     correlate.threads = spec.threads;
-    correlation = CorrelateRun(correlate, training.training.network, spec.train.data, out);
+    correlation = CorrelateRun(correlate, training.training.network, inputs.data.test, out);
   }
 
   Report report("powersel run");

@@ -26,3 +26,17 @@ train:
   qat_epochs: 1
   max_epochs_this_run: 1
 YAML
+# A whole run in seconds: every step, the model's correlation included.
+cat >"$dir/small_run.yaml" <<'YAML'
+array: {rows: 4, cols: 4}
+rtl_regress: {random_tiles: 4, conv_tiles: 0, extra_sizes: [4]}
+characterize: {cycles: 300, measurement: zero-delay}
+rtl_check: {images: 1}
+correlate: {images: 1, rows: 8, cols: 8, measurement: zero-delay, cycles_per_class: 40}
+train:
+  train_limit: 300
+  validation_size: 100
+  test_limit: 100
+  float_epochs: 1
+  qat_epochs: 1
+YAML

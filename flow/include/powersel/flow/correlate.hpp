@@ -109,5 +109,8 @@ void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& r
 // one is mapped into `dir`/synth.
 CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::path& network,
                              const qat::DatasetSpec& data, const std::filesystem::path& dir);
+// The same on test images already loaded (a run has them).
+CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::path& network,
+                             const qat::ImageDataset& test, const std::filesystem::path& dir);
 
 }  // namespace powersel::flow
