@@ -23,9 +23,8 @@ ScopedEnergy Sum(const MacTable& table, const PeActivity& activity, const PeWeig
   for (std::size_t pe = 0; pe < pes.weights.size(); ++pe) {
     const int index = static_cast<int>(pe);
     double datapath = datapath_of(index, pes.weights[pe]);
-    for (int load_class = 0; load_class < TransitionClasses::kLoadClasses; ++load_class) {
-      datapath += table.load_cycle_fj(load_class) *
-                  static_cast<double>(activity.LoadCycles(index, load_class));
+    for (const PeActivity::LoadCount& load : activity.Loads(index)) {
+      datapath += table.load_cycle_fj(load.load_class) * static_cast<double>(load.cycles);
     }
     if (pes.used[pe] != 0) {
       energy.datapath += datapath;

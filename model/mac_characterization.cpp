@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 
+#include "load_characterization.hpp"
 #include "powersel/common/files.hpp"
 #include "powersel/common/parallel.hpp"
 #include "powersel/model/mac_table.hpp"
@@ -20,14 +21,10 @@ namespace powersel::model {
 namespace {
 
 constexpr int kWeightGroups = 256 / power::GatePe::kLanes;
-constexpr int kResetCycles = 2;
-// Cycles of the stream run before measuring, so that the registers hold stream values.
-constexpr int kWarmupCycles = 16;
-// Weight-load stimulus: cycles, and how often the (held) activation changes meanwhile.
-constexpr int kLoadCycles = 4000;
-constexpr int kLoadActivationRun = 16;
+using detail::FlipBits;
+using detail::kWarmupCycles;
 // Bumped whenever the classes or the stimuli change, so that no older cached table is read.
-constexpr int kMethodVersion = 8;
+constexpr int kMethodVersion = 9;
 // Synthetic cycles end after this many times the pairs' share: see MakeClassedStream.
 constexpr int kCycleLimitFactor = 64;
 constexpr int kHold = TransitionClasses::kHold;
@@ -38,17 +35,6 @@ struct ClassedStream {
   std::vector<tb::PeInputs> inputs;
   std::vector<int> pair;  // per cycle: activation class * psum groups + psum group, -1 warm-up
 };
-
-// Flips `count` distinct random bits among bits [first, first + width) of `value`.
-std::uint32_t FlipBits(std::uint32_t value, int first, int width, int count, std::mt19937_64& rng) {
-  std::vector<int> bits(static_cast<std::size_t>(width));
-  std::iota(bits.begin(), bits.end(), first);
-  std::shuffle(bits.begin(), bits.end(), rng);
-  for (int b = 0; b < count; ++b) {
-    value ^= 1U << bits[static_cast<std::size_t>(b)];
-  }
-  return value;
-}
 
 // An activation whose transition from `previous` is in class `target`, or none when no draw
 // (a few tries) gets there: a rise needs a zero before it, a fall or a bit flip a nonzero
@@ -179,23 +165,6 @@ ClassedStream MakeClassedStream(const TransitionClasses& classes, int per_pair, 
   return stream;
 }
 
-void StartGroup(power::GatePe& pe, int group) {
-  std::vector<tb::PeInputs> lanes(power::GatePe::kLanes);
-  for (tb::PeInputs& in : lanes) {
-    in.rst_n = false;
-  }
-  for (int cycle = 0; cycle < kResetCycles; ++cycle) {
-    pe.Step(lanes);
-  }
-  for (int lane = 0; lane < power::GatePe::kLanes; ++lane) {
-    lanes[static_cast<std::size_t>(lane)] = tb::PeInputs{};
-    lanes[static_cast<std::size_t>(lane)].shift = true;
-    lanes[static_cast<std::size_t>(lane)].weight =
-        static_cast<std::int8_t>(-128 + group * power::GatePe::kLanes + lane);
-  }
-  pe.Step(lanes);
-}
-
 // Sum of each lane's energy per pair, and the cycles per pair.
 struct GroupSums {
   std::vector<double> energy;  // [lane][pair]
@@ -205,7 +174,7 @@ struct GroupSums {
 // A cycle's logic switches for its own transition; its registers switch at the next edge,
 // for what the logic computed: so the registers' energy of cycle t goes to cycle t - 1's pair.
 GroupSums MeasureGroup(power::GatePe& pe, const ClassedStream& stream, int pairs, int group) {
-  StartGroup(pe, group);
+  detail::ResetLanes(pe, -128 + group * power::GatePe::kLanes);
   pe.meter().TrackCycles(true, pe.netlist().RegisterNets());
   GroupSums sums{std::vector<double>(static_cast<std::size_t>(power::GatePe::kLanes * pairs), 0),
                  std::vector<int>(static_cast<std::size_t>(pairs), 0)};
@@ -230,59 +199,6 @@ GroupSums MeasureGroup(power::GatePe& pe, const ClassedStream& stream, int pairs
   return sums;
 }
 
-// Weights shifting through the PE every cycle (the array's weight load), the activation held
-// at zero (after a drained stream) or at nonzero values; each cycle's energy (the mean over
-// the lanes, which all shift the same weights) goes to its load class. Returns the four
-// classes of that activation kind.
-std::vector<double> MeasureLoadCycles(power::GatePe& pe, std::uint64_t seed, bool zero_activation) {
-  constexpr int kBins = TransitionClasses::kLoadClasses / 2;
-  std::mt19937_64 rng(seed);
-  StartGroup(pe, 0);
-  pe.meter().TrackCycles(true, pe.netlist().RegisterNets());
-  std::vector<tb::PeInputs> lanes(power::GatePe::kLanes);
-  tb::PeInputs in;
-  in.shift = true;
-  int previous_bin = -1;
-  std::vector<double> sum(kBins, 0);
-  std::vector<int> cycles(kBins, 0);
-  for (int cycle = 0; cycle < kLoadCycles; ++cycle) {
-    const tb::PeInputs previous = in;
-    if (cycle % kLoadActivationRun == 0) {
-      in.act = zero_activation ? 0 : static_cast<std::uint8_t>(1 + rng() % 255);
-      in.psum = tb::WrapPsum(static_cast<std::int32_t>(rng()));
-    }
-    // A weight of a random distance from the last: every bin gets its share.
-    const int flips = std::uniform_int_distribution<int>(0, tb::kWeightBits)(rng);
-    for (int f = 0; f < flips; ++f) {
-      in.weight = static_cast<std::int8_t>(in.weight ^ (1 << (rng() % tb::kWeightBits)));
-    }
-    std::fill(lanes.begin(), lanes.end(), in);
-    pe.Step(lanes);
-    const int bin = TransitionClasses::LoadClass(in.act, previous.weight, in.weight) % kBins;
-    if (cycle >= kWarmupCycles) {
-      for (const double energy : pe.meter().last_cycle_fj()) {
-        sum[static_cast<std::size_t>(bin)] += energy / power::GatePe::kLanes;
-      }
-      ++cycles[static_cast<std::size_t>(bin)];
-      for (const double energy : pe.meter().last_cycle_register_fj()) {
-        sum[static_cast<std::size_t>(previous_bin)] += energy / power::GatePe::kLanes;
-      }
-    }
-    previous_bin = bin;
-  }
-  for (int bin = 0; bin < kBins; ++bin) {
-    sum[static_cast<std::size_t>(bin)] /= std::max(1, cycles[static_cast<std::size_t>(bin)]);
-  }
-  return sum;
-}
-
-// Zero-activation classes first, as TransitionClasses::LoadClass numbers them.
-std::vector<double> LoadTable(const std::array<std::vector<double>, 2>& halves) {
-  std::vector<double> table = halves[0];
-  table.insert(table.end(), halves[1].begin(), halves[1].end());
-  return table;
-}
-
 std::string CacheKey(const MacTableSpec& spec, const power::MappedDesign& design) {
   std::uint64_t hash = Fnv1a(ReadFileText(spec.liberty, "liberty"));
   hash = Fnv1a(ReadFileText(design.netlist_json, "netlist"), hash);
@@ -292,7 +208,7 @@ std::string CacheKey(const MacTableSpec& spec, const power::MappedDesign& design
                            fmt::join(g.psum_edges, ","), fmt::join(g.psum_low_edges, ","),
                            fmt::join(g.activation_edges, ","), spec.cycles_per_class, spec.seed,
                            spec.energy.input_slew_ns, spec.energy.wire_base_pf,
-                           spec.energy.wire_per_fanout_pf, kLoadCycles),
+                           spec.energy.wire_per_fanout_pf, detail::kLoadTasks),
                hash);
   for (const std::vector<tb::PeInputs>& segment : spec.real_streams) {
     for (const tb::PeInputs& in : segment) {
@@ -323,16 +239,16 @@ MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesig
       MakeClassedStream(classes, spec.cycles_per_class, spec.seed, spec.real_streams);
   const int pairs = classes.activation_classes() * classes.psum_groups();
 
-  // Tasks 0..3 measure a weight group each, tasks 4 and 5 the weight-load cycles.
+  // Tasks 0..3 measure a weight group each, the rest the weight-load classes.
   std::vector<GroupSums> sums(kWeightGroups);
-  std::array<std::vector<double>, 2> load_cycle_fj;
-  ParallelFor(kWeightGroups + 2, spec.threads, [&](std::size_t task) {
+  std::vector<std::vector<double>> load_results(detail::kLoadTasks);
+  ParallelFor(kWeightGroups + detail::kLoadTasks, spec.threads, [&](std::size_t task) {
     power::GatePe pe(netlist, library, spec.energy, power::GatePe::kLanes,
                      delays ? &*delays : nullptr);
     if (task >= kWeightGroups) {
-      const bool zero_activation = task == kWeightGroups;
-      load_cycle_fj[zero_activation ? 0 : 1] =
-          MeasureLoadCycles(pe, spec.seed + task, zero_activation);
+      const auto load_task = static_cast<int>(task) - kWeightGroups;
+      load_results[static_cast<std::size_t>(load_task)] =
+          detail::MeasureLoadTask(pe, load_task, spec.seed);
     } else {
       sums[task] = MeasureGroup(pe, stream, pairs, static_cast<int>(task));
     }
@@ -354,7 +270,7 @@ MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesig
                        power::NetEnergyTable(netlist, library, spec.energy,
                                              power::PeOutputLoads(netlist, library, spec.energy))
                            .clock_fj_per_cycle(),
-                       LoadTable(load_cycle_fj), std::move(datapath_fj));
+                       detail::LoadTable(load_results), std::move(datapath_fj));
   std::filesystem::create_directories(cache_dir);
   WriteMacTable(cached, table);
   return table;

@@ -1,5 +1,6 @@
 #include "powersel/model/pe_activity.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -11,6 +12,17 @@ int Toggles(std::uint32_t before, std::uint32_t after, int bits) {
   return std::popcount((before ^ after) & ((bits >= 32 ? 0U : 1U << bits) - 1U));
 }
 
+void AddLoad(std::vector<PeActivity::LoadCount>& loads, PeActivity::LoadCount load) {
+  const auto same = std::find_if(
+      loads.begin(), loads.end(),
+      [&](const PeActivity::LoadCount& seen) { return seen.load_class == load.load_class; });
+  if (same == loads.end()) {
+    loads.push_back(load);
+  } else {
+    same->cycles += load.cycles;
+  }
+}
+
 }  // namespace
 
 PeActivity::PeActivity(tb::ArrayShape shape, const TransitionClasses& classes)
@@ -18,9 +30,9 @@ PeActivity::PeActivity(tb::ArrayShape shape, const TransitionClasses& classes)
       classes_(&classes),
       pairs_(classes.activation_classes() * classes.psum_groups()),
       pair_cycles_(static_cast<std::size_t>(shape.rows * shape.cols * pairs_), 0),
-      load_cycles_(
-          static_cast<std::size_t>(shape.rows * shape.cols * TransitionClasses::kLoadClasses), 0),
+      loads_(static_cast<std::size_t>(shape.rows * shape.cols)),
       previous_(static_cast<std::size_t>(shape.rows * shape.cols)),
+      weight_q_(static_cast<std::size_t>(shape.rows * shape.cols), 0),
       bottom_psum_(static_cast<std::size_t>(shape.cols), 0),
       edge_(tb::ToggleCounts::Zero(shape)) {}
 
@@ -37,10 +49,15 @@ void PeActivity::Observe(std::span<const tb::PeInputs> pes, std::span<const std:
   for (std::size_t pe = 0; pe < count; ++pe) {
     const tb::PeInputs& now = pes[pe];
     const tb::PeInputs& before = previous_[pe];
-    if (now.shift) {
-      ++load_cycles_[pe * TransitionClasses::kLoadClasses +
-                     static_cast<std::size_t>(
-                         TransitionClasses::LoadClass(now.act, before.weight, now.weight))];
+    // The weight register takes the weight that shifted in at the last edge; while it moves
+    // (and while weights shift) the cycle is a load cycle, priced by its transition.
+    const std::int8_t register_before = weight_q_[pe];
+    if (before.shift) {
+      weight_q_[pe] = before.weight;
+    }
+    if (now.shift || before.shift) {
+      AddLoad(loads_[pe],
+              {TransitionClasses::LoadClass(now.act, register_before, weight_q_[pe]), 1});
     } else {
       const int pair = classes_->ActivationClass(before.act, now.act) * groups +
                        classes_->PsumGroup(before.psum, now.psum);
@@ -87,8 +104,8 @@ void PeActivity::Observe(std::span<const tb::PeInputs> pes, std::span<const std:
 
 std::uint64_t PeActivity::LoadCycles(int pe) const {
   std::uint64_t cycles = 0;
-  for (int load_class = 0; load_class < TransitionClasses::kLoadClasses; ++load_class) {
-    cycles += LoadCycles(pe, load_class);
+  for (const LoadCount& load : Loads(pe)) {
+    cycles += load.cycles;
   }
   return cycles;
 }
@@ -111,6 +128,7 @@ void PeActivity::Seal() {
 PeActivity PeActivity::Continuation() const {
   PeActivity next(shape_, *classes_);
   next.previous_ = previous_;
+  next.weight_q_ = weight_q_;
   next.bottom_psum_ = bottom_psum_;
   next.started_ = started_;
   return next;
@@ -126,8 +144,10 @@ PeActivity& PeActivity::operator+=(const PeActivity& other) {
   for (std::size_t i = 0; i < pair_cycles_.size(); ++i) {
     pair_cycles_[i] += other.pair_cycles_[i];
   }
-  for (std::size_t i = 0; i < load_cycles_.size(); ++i) {
-    load_cycles_[i] += other.load_cycles_[i];
+  for (std::size_t pe = 0; pe < loads_.size(); ++pe) {
+    for (const LoadCount& load : other.loads_[pe]) {
+      AddLoad(loads_[pe], load);
+    }
   }
   edge_ += other.edge_;
   return *this;

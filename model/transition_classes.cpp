@@ -89,16 +89,20 @@ int TransitionClasses::PsumGroup(std::int32_t previous, std::int32_t current) co
 
 int TransitionClasses::LoadClass(std::uint8_t activation, std::int8_t previous_weight,
                                  std::int8_t current_weight) {
-  static const std::vector<int> kWeightEdges = {1, 3, 5};
-  const int distance = std::popcount(static_cast<unsigned>(
-      static_cast<std::uint8_t>(previous_weight) ^ static_cast<std::uint8_t>(current_weight)));
-  return (activation == 0 ? 0 : kLoadClasses / 2) + Bin(distance, kWeightEdges);
+  const auto before = static_cast<std::uint8_t>(previous_weight);
+  const auto after = static_cast<std::uint8_t>(current_weight);
+  if (activation == 0) {
+    return before << 8 | after;
+  }
+  return kLoadPairs + std::popcount(static_cast<unsigned>(before ^ after));
 }
 
 std::string TransitionClasses::LoadName(int load_class) {
-  static const char* kBins[] = {"0", "1-2", "3-4", "5-8"};
-  return fmt::format("load/{}/whd{}", load_class < kLoadClasses / 2 ? "act0" : "act",
-                     kBins[load_class % (kLoadClasses / 2)]);
+  if (load_class < kLoadPairs) {
+    return fmt::format("load/act0/{}->{}", static_cast<std::int8_t>(load_class >> 8),
+                       static_cast<std::int8_t>(load_class & 0xff));
+  }
+  return fmt::format("load/act/whd{}", load_class - kLoadPairs);
 }
 
 namespace {

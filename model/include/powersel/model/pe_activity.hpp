@@ -31,11 +31,13 @@ class PeActivity {
     return pair_cycles_[static_cast<std::size_t>(pe * pairs_ + pair)];
   }
   std::uint64_t LoadCycles(int pe) const;
-  // Those of one TransitionClasses::LoadClass.
-  std::uint64_t LoadCycles(int pe, int load_class) const {
-    return load_cycles_[static_cast<std::size_t>(pe * TransitionClasses::kLoadClasses +
-                                                 load_class)];
-  }
+  // The weight-load cycles of PE `pe` by TransitionClasses::LoadClass: the few classes it saw
+  // (a PE sees about one load cycle per array row and tile), in no particular order.
+  struct LoadCount {
+    int load_class;
+    std::uint64_t cycles;
+  };
+  std::span<const LoadCount> Loads(int pe) const { return loads_[static_cast<std::size_t>(pe)]; }
   // The edge registers' bit toggles (skew per row, de-skew per column, load path), estimated
   // from what enters the PEs at the array's edges; `pe` counts are left at zero.
   const tb::ToggleCounts& edge_toggles() const { return edge_; }
@@ -67,9 +69,10 @@ class PeActivity {
   const TransitionClasses* classes_;
   int pairs_;
   std::uint64_t cycles_ = 0;
-  std::vector<std::uint64_t> pair_cycles_;  // [pe][pair]
-  std::vector<std::uint64_t> load_cycles_;  // [pe][load class]
+  std::vector<std::uint64_t> pair_cycles_;     // [pe][pair]
+  std::vector<std::vector<LoadCount>> loads_;  // [pe]
   std::vector<tb::PeInputs> previous_;
+  std::vector<std::int8_t> weight_q_;      // per PE: its weight register
   std::vector<std::int32_t> bottom_psum_;  // what each column's bottom PE holds
   bool started_ = false;
   tb::ToggleCounts edge_;

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "powersel/tb/array_shape.hpp"
+
 namespace powersel::model {
 
 struct GroupingSpec {
@@ -51,9 +53,13 @@ class TransitionClasses {
   int ActivationClass(std::uint8_t previous, std::uint8_t current) const {
     return activation_class_[static_cast<std::size_t>(previous) << 8 | current];
   }
-  // Weight-load cycles: whether the activation at the PE's input is zero (the product stays
-  // zero) and the Hamming distance of the weight shifting in, in bins 0, 1-2, 3-4, 5-8.
-  static constexpr int kLoadClasses = 8;
+  // Weight-load cycles (while the weight register moves). The multiplier reads the register,
+  // so its transition, not the weight entering, sets the cost, and not only by its Hamming
+  // distance: with a zero activation at the input (the array's loads, after a drained
+  // stream) each (before, after) pair of register values is a class of its own; with a
+  // nonzero one the Hamming distance of the transition, 0..8.
+  static constexpr int kLoadPairs = 256 * 256;
+  static constexpr int kLoadClasses = kLoadPairs + tb::kWeightBits + 1;
   static int LoadClass(std::uint8_t activation, std::int8_t previous_weight,
                        std::int8_t current_weight);
   static std::string LoadName(int load_class);
