@@ -41,9 +41,14 @@ std::vector<std::uint8_t> DeBruijnPairs(int k) {
 
 // Every lane shifts a new weight in every cycle, its piece of the sequence (relabelled by a
 // random permutation, so that each pass sees the pairs in other surroundings), the
-// activation and partial sum at zero. The register's transition at edge c is the piece's
-// pair (c - 2, c - 1): that edge's register energy and the logic settling after it go to it.
+// activation and partial sum at zero. The register's transition at edge s is the piece's
+// pair (s - 2, s - 1): that edge's register energy and the logic settling after it go to
+// it. The shift path (weight_i and what it drives up to the register) settles one cycle
+// earlier, as each weight enters: its energy at step s goes to the pair (s - 1, s), so that
+// the next weight's entry, which a real load makes in other surroundings, costs this pair
+// nothing.
 std::vector<double> MeasurePairPass(power::GatePe& pe, std::uint64_t seed) {
+  enum NetGroup : std::uint8_t { kLogic, kRegister, kShiftPath };
   std::mt19937_64 rng(seed);
   std::vector<std::uint8_t> label(kWeightValues);
   std::iota(label.begin(), label.end(), std::uint8_t{0});
@@ -56,9 +61,19 @@ std::vector<double> MeasurePairPass(power::GatePe& pe, std::uint64_t seed) {
         static_cast<std::size_t>(lane * piece + std::min(step, piece)) % sequence.size();
     return static_cast<std::int8_t>(label[sequence[at]]);
   };
+  auto pair = [&](int lane, int first_step) {
+    return static_cast<std::size_t>(
+        TransitionClasses::LoadClass(0, weight(lane, first_step), weight(lane, first_step + 1)));
+  };
 
+  const power::GateNetlist& netlist = pe.netlist();
+  std::vector<std::uint8_t> groups = netlist.CombinationalFanOut(netlist.FindPort("weight_i").nets);
+  const std::vector<std::uint8_t> registers = netlist.RegisterNets();
+  for (std::size_t net = 0; net < groups.size(); ++net) {
+    groups[net] = registers[net] != 0 ? kRegister : groups[net] != 0 ? kShiftPath : kLogic;
+  }
   ResetLanes(pe, 0);
-  pe.meter().TrackCycles(true, pe.netlist().RegisterNets());
+  pe.meter().TrackCycles(true, std::move(groups));
   std::vector<double> energy(TransitionClasses::kLoadPairs, 0);
   std::vector<int> samples(TransitionClasses::kLoadPairs, 0);
   std::vector<tb::PeInputs> inputs(static_cast<std::size_t>(lanes));
@@ -69,19 +84,20 @@ std::vector<double> MeasurePairPass(power::GatePe& pe, std::uint64_t seed) {
       in.weight = weight(lane, step);
     }
     pe.Step(inputs);
-    if (step < 2) {
-      continue;
-    }
     for (int lane = 0; lane < lanes; ++lane) {
-      const auto pair = static_cast<std::size_t>(
-          TransitionClasses::LoadClass(0, weight(lane, step - 2), weight(lane, step - 1)));
-      energy[pair] += pe.meter().last_cycle_fj()[static_cast<std::size_t>(lane)] +
-                      pe.meter().last_cycle_register_fj()[static_cast<std::size_t>(lane)];
-      ++samples[pair];
+      const auto at = static_cast<std::size_t>(lane);
+      if (step >= 1 && step <= piece) {
+        energy[pair(lane, step - 1)] += pe.meter().last_cycle_fj(kShiftPath)[at];
+      }
+      if (step >= 2) {
+        energy[pair(lane, step - 2)] +=
+            pe.meter().last_cycle_fj(kLogic)[at] + pe.meter().last_cycle_fj(kRegister)[at];
+        ++samples[pair(lane, step - 2)];
+      }
     }
   }
-  for (std::size_t pair = 0; pair < energy.size(); ++pair) {
-    if (samples[pair] != 1) {
+  for (std::size_t p = 0; p < energy.size(); ++p) {
+    if (samples[p] != 1) {
       throw std::logic_error("load characterisation: a pair was not measured exactly once");
     }
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -24,12 +25,9 @@ constexpr int kWeightGroups = 256 / power::GatePe::kLanes;
 using detail::FlipBits;
 using detail::kWarmupCycles;
 // Bumped whenever the classes or the stimuli change, so that no older cached table is read.
-constexpr int kMethodVersion = 9;
+constexpr int kMethodVersion = 11;
 // Synthetic cycles end after this many times the pairs' share: see MakeClassedStream.
 constexpr int kCycleLimitFactor = 64;
-constexpr int kHold = TransitionClasses::kHold;
-constexpr int kRise = TransitionClasses::kRise;
-constexpr int kFall = TransitionClasses::kFall;
 
 struct ClassedStream {
   std::vector<tb::PeInputs> inputs;
@@ -37,24 +35,25 @@ struct ClassedStream {
 };
 
 // An activation whose transition from `previous` is in class `target`, or none when no draw
-// (a few tries) gets there: a rise needs a zero before it, a fall or a bit flip a nonzero
-// one, and a flip of every bit of 255 lands on zero.
+// (a few tries) gets there: a rise needs a zero before it, a fall or a flip a nonzero one, a
+// fall one with as many bits set as the class says, and a flip of every bit of 255 lands on
+// zero.
 std::optional<std::uint8_t> DrawActivation(const TransitionClasses& classes, std::uint8_t previous,
                                            int target, std::mt19937_64& rng) {
+  using Kind = TransitionClasses::ActivationKind;
   constexpr int kTries = 16;
-  if (target == kHold) {
+  const Kind kind = classes.Kind(target);
+  if (kind == Kind::kHold) {
     return previous;
   }
-  if (target == kRise) {
-    return previous == 0 ? std::optional(static_cast<std::uint8_t>(1 + rng() % 255)) : std::nullopt;
-  }
-  if (previous == 0) {
+  if ((kind == Kind::kRise) != (previous == 0)) {
     return std::nullopt;
   }
-  if (target == kFall) {
-    return std::uint8_t{0};
-  }
   const auto [first, last] = classes.ActivationDistances(target);
+  if (kind == Kind::kFall) {
+    const int set = std::popcount(static_cast<unsigned>(previous));
+    return set >= first && set <= last ? std::optional(std::uint8_t{0}) : std::nullopt;
+  }
   for (int attempt = 0; attempt < kTries; ++attempt) {
     const int distance = std::uniform_int_distribution<int>(first, last)(rng);
     const auto candidate =

@@ -52,14 +52,11 @@ TransitionClasses::TransitionClasses(GroupingSpec spec) : spec_(std::move(spec))
     for (int current = 0; current < 256; ++current) {
       int activation_class = kHold;
       if (previous != current) {
-        if (previous == 0) {
-          activation_class = kRise;
-        } else if (current == 0) {
-          activation_class = kFall;
-        } else {
-          const int distance = std::popcount(static_cast<unsigned>(previous ^ current));
-          activation_class = kFirstDistanceClass + Bin(distance, spec_.activation_edges);
-        }
+        const ActivationKind kind = previous == 0  ? ActivationKind::kRise
+                                    : current == 0 ? ActivationKind::kFall
+                                                   : ActivationKind::kFlip;
+        const int distance = std::popcount(static_cast<unsigned>(previous ^ current));
+        activation_class = ActivationClassOf(kind, Bin(distance, spec_.activation_edges));
       }
       activation_class_[static_cast<std::size_t>(previous << 8 | current)] =
           static_cast<std::uint8_t>(activation_class);
@@ -121,7 +118,7 @@ std::string Range(std::pair<int, int> range) {
 
 std::pair<int, int> TransitionClasses::ActivationDistances(int activation_class) const {
   return BinRange(spec_.activation_edges,
-                  static_cast<std::size_t>(activation_class - kFirstDistanceClass), 1,
+                  static_cast<std::size_t>((activation_class - 1) % activation_bins()), 1,
                   kActivationBits);
 }
 
@@ -138,16 +135,12 @@ std::pair<int, int> TransitionClasses::PsumLowDistances(int group) const {
 }
 
 std::string TransitionClasses::ActivationName(int activation_class) const {
-  if (activation_class == kHold) {
-    return "hold";
+  static constexpr const char* kKinds[] = {"hold", "rise", "fall", "hd"};
+  const ActivationKind kind = Kind(activation_class);
+  if (kind == ActivationKind::kHold) {
+    return kKinds[0];
   }
-  if (activation_class == kRise) {
-    return "rise";
-  }
-  if (activation_class == kFall) {
-    return "fall";
-  }
-  return "hd" + Range(ActivationDistances(activation_class));
+  return kKinds[static_cast<int>(kind)] + Range(ActivationDistances(activation_class));
 }
 
 std::string TransitionClasses::PsumName(int group) const {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <bit>
 #include <numeric>
 
@@ -30,18 +31,28 @@ inline void AddLanes(std::uint64_t* planes, std::uint64_t lanes, int plane_count
 
 }  // namespace
 
-void GateEnergyMeter::TrackCycles(bool on, std::vector<std::uint8_t> registers) {
+void GateEnergyMeter::TrackCycles(bool on, std::vector<std::uint8_t> net_groups) {
   track_cycles_ = on;
-  registers_ = std::move(registers);
-  last_cycle_fj_.assign(on ? kLanes : 0, 0.0);
-  last_cycle_register_fj_.assign(on ? kLanes : 0, 0.0);
+  net_groups_ = std::move(net_groups);
+  const int groups =
+      std::max(2, 1 + (net_groups_.empty()
+                           ? 0
+                           : int{*std::max_element(net_groups_.begin(), net_groups_.end())}));
+  last_cycle_fj_.assign(static_cast<std::size_t>(groups),
+                        std::vector<double>(on ? kLanes : 0, 0.0));
+}
+
+void GateEnergyMeter::ClearCycleEnergy() {
+  for (std::vector<double>& group : last_cycle_fj_) {
+    std::fill(group.begin(), group.end(), 0.0);
+  }
 }
 
 void GateEnergyMeter::AddCycleEnergy(std::size_t net, std::uint64_t rose, std::uint64_t fell) {
   const double rise_fj = table_.rise_fj(static_cast<int>(net));
   const double fall_fj = table_.fall_fj(static_cast<int>(net));
   std::vector<double>& energy =
-      net < registers_.size() && registers_[net] != 0 ? last_cycle_register_fj_ : last_cycle_fj_;
+      last_cycle_fj_[net < net_groups_.size() ? net_groups_[net] : std::size_t{0}];
   for (; rose != 0; rose &= rose - 1) {
     energy[static_cast<std::size_t>(std::countr_zero(rose))] += rise_fj;
   }
@@ -53,8 +64,7 @@ void GateEnergyMeter::AddCycleEnergy(std::size_t net, std::uint64_t rose, std::u
 void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
   ++cycles_;
   energy_current_ = false;
-  std::fill(last_cycle_fj_.begin(), last_cycle_fj_.end(), 0.0);
-  std::fill(last_cycle_register_fj_.begin(), last_cycle_register_fj_.end(), 0.0);
+  ClearCycleEnergy();
   const std::span<const std::uint64_t> rises = simulator.rises();
   const std::span<const std::uint64_t> falls = simulator.falls();
   for (std::size_t net = 2; net < rises.size(); ++net) {
@@ -69,8 +79,7 @@ void GateEnergyMeter::Accumulate(const GateSimulator& simulator) {
 void GateEnergyMeter::Accumulate(const TimedSimulator& simulator) {
   ++cycles_;
   energy_current_ = false;
-  std::fill(last_cycle_fj_.begin(), last_cycle_fj_.end(), 0.0);
-  std::fill(last_cycle_register_fj_.begin(), last_cycle_register_fj_.end(), 0.0);
+  ClearCycleEnergy();
   // A timed record usually holds one or two lanes: count them straight into the totals.
   for (const TimedSimulator::Transition& transition : simulator.transitions()) {
     if (transition.net <= 1) {

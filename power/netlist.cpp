@@ -35,6 +35,35 @@ std::vector<std::uint8_t> GateNetlist::RegisterNets() const {
   return registers;
 }
 
+std::vector<std::uint8_t> GateNetlist::CombinationalFanOut(std::span<const int> nets) const {
+  std::vector<std::vector<const Instance*>> readers(static_cast<std::size_t>(net_count));
+  for (const Instance& instance : instances) {
+    for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
+      if (!instance.cell->pins[p].is_output && !instance.cell->flip_flop) {
+        readers[static_cast<std::size_t>(instance.pin_nets[p])].push_back(&instance);
+      }
+    }
+  }
+  std::vector<std::uint8_t> cone(static_cast<std::size_t>(net_count), 0);
+  std::vector<int> pending(nets.begin(), nets.end());
+  while (!pending.empty()) {
+    const auto net = static_cast<std::size_t>(pending.back());
+    pending.pop_back();
+    if (cone[net] != 0) {
+      continue;
+    }
+    cone[net] = 1;
+    for (const Instance* reader : readers[net]) {
+      for (std::size_t p = 0; p < reader->cell->pins.size(); ++p) {
+        if (reader->cell->pins[p].is_output) {
+          pending.push_back(reader->pin_nets[p]);
+        }
+      }
+    }
+  }
+  return cone;
+}
+
 int GateNetlist::FlipFlopCount() const {
   int count = 0;
   for (const Instance& instance : instances) {

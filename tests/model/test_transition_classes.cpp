@@ -6,19 +6,41 @@
 using powersel::model::GroupingSpec;
 using powersel::model::TransitionClasses;
 
-TEST_CASE("activation transitions fall into hold, rise, fall and Hamming bins", "[model]") {
+TEST_CASE("activation transitions fall into hold, then rise, fall and flip bins", "[model]") {
   const TransitionClasses classes(GroupingSpec{});  // bins 1-2, 3-4, 5-8
-  REQUIRE(classes.activation_classes() == 6);
+  REQUIRE(classes.activation_classes() == 10);
   CHECK(classes.ActivationClass(0, 0) == 0);  // a zero run holds
   CHECK(classes.ActivationClass(77, 77) == 0);
-  CHECK(classes.ActivationClass(0, 200) == 1);          // rise from zero
-  CHECK(classes.ActivationClass(200, 0) == 2);          // fall to zero
-  CHECK(classes.ActivationClass(0b0001, 0b0011) == 3);  // one bit
-  CHECK(classes.ActivationClass(0b0001, 0b0110) == 4);  // three bits
-  CHECK(classes.ActivationClass(0x0F, 0xF0) == 5);      // eight bits
+  // Rises and falls by the bits set in the nonzero value: 200 = 0b11001000 has three.
+  CHECK(classes.ActivationClass(0, 1) == 1);
+  CHECK(classes.ActivationClass(0, 200) == 2);
+  CHECK(classes.ActivationClass(0, 255) == 3);
+  CHECK(classes.ActivationClass(3, 0) == 4);
+  CHECK(classes.ActivationClass(200, 0) == 5);
+  CHECK(classes.ActivationClass(0x7F, 0) == 6);
+  CHECK(classes.ActivationClass(0b0001, 0b0011) == 7);  // one bit
+  CHECK(classes.ActivationClass(0b0001, 0b0110) == 8);  // three bits
+  CHECK(classes.ActivationClass(0x0F, 0xF0) == 9);      // eight bits
   CHECK(classes.ActivationName(0) == "hold");
-  CHECK(classes.ActivationName(3) == "hd1-2");
-  CHECK(classes.ActivationName(5) == "hd5-8");
+  CHECK(classes.ActivationName(2) == "rise3-4");
+  CHECK(classes.ActivationName(6) == "fall5-8");
+  CHECK(classes.ActivationName(7) == "hd1-2");
+  CHECK(classes.ActivationName(9) == "hd5-8");
+  using Kind = TransitionClasses::ActivationKind;
+  CHECK(classes.Kind(0) == Kind::kHold);
+  CHECK(classes.Kind(3) == Kind::kRise);
+  CHECK(classes.Kind(4) == Kind::kFall);
+  CHECK(classes.Kind(9) == Kind::kFlip);
+  CHECK(classes.ActivationClassOf(Kind::kFall, 2) == 6);
+}
+
+TEST_CASE("a weight-load class is the weight register's pair, or its distance under an activation",
+          "[model]") {
+  CHECK(TransitionClasses::LoadClass(0, 0, 0) == 0);
+  CHECK(TransitionClasses::LoadClass(0, 1, -1) == (1 << 8 | 0xFF));
+  CHECK(TransitionClasses::LoadName(TransitionClasses::LoadClass(0, -3, 5)) == "load/act0/-3->5");
+  CHECK(TransitionClasses::LoadClass(9, 1, -1) == TransitionClasses::kLoadPairs + 7);
+  CHECK(TransitionClasses::LoadName(TransitionClasses::kLoadPairs + 7) == "load/act/whd7");
 }
 
 TEST_CASE("partial-sum groups count flipped top bits and flipped low bits", "[model]") {

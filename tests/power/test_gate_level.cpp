@@ -1,5 +1,6 @@
 // The gate-level path against independent references: the liberty numbers as printed in the
 // file, truth tables, the RTL PE, and Verilator simulating the same netlist.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -197,4 +198,64 @@ TEST_CASE("the simulator's net toggles equal Verilator's on the same netlist", "
   }
   // Nearly every net must have been compared, or the test proves little.
   CHECK(compared > netlist.net_count * 9 / 10);
+}
+
+TEST_CASE("a combinational fan-out cone stops at flip-flops", "[power]") {
+  const GateNetlist& pe = PeNetlist();
+  const std::vector<std::uint8_t> cone = pe.CombinationalFanOut(pe.FindPort("weight_i").nets);
+  const std::vector<std::uint8_t> registers = pe.RegisterNets();
+  for (const int net : pe.FindPort("weight_i").nets) {
+    CHECK(cone[static_cast<std::size_t>(net)] == 1);
+  }
+  for (std::size_t net = 0; net < cone.size(); ++net) {
+    CHECK_FALSE((cone[net] != 0 && registers[net] != 0));
+  }
+  // weight_i reaches the product only through the weight register, and nothing of the
+  // activation or partial-sum paths.
+  for (const char* port : {"act_i", "psum_i", "psum_o", "act_o", "weight_o"}) {
+    for (const int net : pe.FindPort(port).nets) {
+      CHECK(cone[static_cast<std::size_t>(net)] == 0);
+    }
+  }
+  const auto in_cone = std::count(cone.begin(), cone.end(), std::uint8_t{1});
+  CHECK(in_cone > 2 * 8);  // the port bits and at least the weight multiplexer
+}
+
+TEST_CASE("a cycle's energy split into net groups adds up to the whole", "[power]") {
+  const GateNetlist& pe = PeNetlist();
+  const GateEnergyOptions options;
+  GatePe whole(pe, Osu018(), options, GatePe::kLanes);
+  GatePe split(pe, Osu018(), options, GatePe::kLanes);
+  whole.meter().TrackCycles(true);
+  std::vector<std::uint8_t> groups = pe.CombinationalFanOut(pe.FindPort("weight_i").nets);
+  const std::vector<std::uint8_t> registers = pe.RegisterNets();
+  for (std::size_t net = 0; net < groups.size(); ++net) {
+    groups[net] = registers[net] != 0 ? 1 : groups[net] != 0 ? 2 : 0;
+  }
+  split.meter().TrackCycles(true, groups);
+  std::mt19937_64 rng(3);
+  std::vector<PeInputs> lanes(GatePe::kLanes);
+  double register_fj = 0;
+  double shift_path_fj = 0;
+  for (int cycle = 0; cycle < 200; ++cycle) {
+    for (PeInputs& in : lanes) {
+      in.act = static_cast<std::uint8_t>(rng());
+      in.psum = static_cast<std::int32_t>(rng() % (1U << 21));
+      in.weight = static_cast<std::int8_t>(rng());
+      in.shift = rng() % 2 == 0;
+    }
+    whole.Step(lanes);
+    split.Step(lanes);
+    for (int lane = 0; lane < GatePe::kLanes; ++lane) {
+      const auto at = static_cast<std::size_t>(lane);
+      const double parts = split.meter().last_cycle_fj(0)[at] + split.meter().last_cycle_fj(1)[at] +
+                           split.meter().last_cycle_fj(2)[at];
+      REQUIRE(parts == Approx(whole.meter().last_cycle_fj()[at] +
+                              whole.meter().last_cycle_register_fj()[at]));
+      register_fj += split.meter().last_cycle_fj(1)[at];
+      shift_path_fj += split.meter().last_cycle_fj(2)[at];
+    }
+  }
+  CHECK(register_fj > 0);
+  CHECK(shift_path_fj > 0);
 }

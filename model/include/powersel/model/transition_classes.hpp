@@ -13,9 +13,11 @@
 namespace powersel::model {
 
 struct GroupingSpec {
-  // Activation transitions: "hold" (a_prev == a_cur, zero runs included), "rise from 0",
-  // "fall to 0", then nonzero -> nonzero by the Hamming distance of the two bytes, in bins
-  // starting at each edge: {3, 5} gives distances 1-2, 3-4, 5-8.
+  // Activation transitions: "hold" (a_prev == a_cur, zero runs included), then three kinds,
+  // each in bins of a Hamming distance starting at 1 and at each edge ({3, 5} gives 1-2,
+  // 3-4, 5-8): "rise" from 0 and "fall" to 0 by the bits set in the nonzero value (the
+  // multiplier's partial products that switch on or off), "flip" nonzero -> nonzero by the
+  // distance of the two bytes.
   std::vector<int> activation_edges = {3, 5};
   // Partial-sum transitions: "same" (no bit changes: idle columns, drained pipelines), then
   // by the Hamming distance of their top `msb_bits` bits, in bins starting at 0 and at each
@@ -33,18 +35,26 @@ void CheckGroupingSpec(const GroupingSpec& spec);
 
 class TransitionClasses {
  public:
-  // The fixed classes: activation hold, rise (from 0), fall (to 0), then the Hamming bins;
-  // the partial-sum group "same", then the MSB x low-bit groups.
+  // The fixed classes: activation "hold", then the rise, fall and flip bins; the partial-sum
+  // group "same", then the MSB x low-bit groups.
   static constexpr int kHold = 0;
-  static constexpr int kRise = 1;
-  static constexpr int kFall = 2;
-  static constexpr int kFirstDistanceClass = 3;
+  enum class ActivationKind { kHold, kRise, kFall, kFlip };
   static constexpr int kSame = 0;
   static constexpr int kFirstMsbGroup = 1;
 
   explicit TransitionClasses(GroupingSpec spec);
 
-  int activation_classes() const { return 3 + static_cast<int>(spec_.activation_edges.size()) + 1; }
+  int activation_bins() const { return static_cast<int>(spec_.activation_edges.size()) + 1; }
+  int activation_classes() const { return 1 + 3 * activation_bins(); }
+  // The class of kind `kind` (not kHold) and distance bin `bin`.
+  int ActivationClassOf(ActivationKind kind, int bin) const {
+    return 1 + (static_cast<int>(kind) - 1) * activation_bins() + bin;
+  }
+  ActivationKind Kind(int activation_class) const {
+    return activation_class == kHold
+               ? ActivationKind::kHold
+               : static_cast<ActivationKind>(1 + (activation_class - 1) / activation_bins());
+  }
   int psum_groups() const {
     return 1 + (static_cast<int>(spec_.psum_edges.size()) + 1) *
                    (static_cast<int>(spec_.psum_low_edges.size()) + 1);
@@ -73,9 +83,9 @@ class TransitionClasses {
   std::string ActivationName(int activation_class) const;
   std::string PsumName(int group) const;
 
-  // The Hamming distances a class covers, [first, last]: the nonzero -> nonzero activation
-  // classes (3 on); for partial-sum groups (1 on) the top-bit and the low-bit range. A group
-  // whose ranges are both {0} never occurs (that is "same").
+  // The Hamming distances a class covers, [first, last]: for an activation class other than
+  // "hold" the bits set (rise, fall) or flipped; for partial-sum groups (1 on) the top-bit
+  // and the low-bit range. A group whose ranges are both {0} never occurs (that is "same").
   std::pair<int, int> ActivationDistances(int activation_class) const;
   std::pair<int, int> PsumMsbDistances(int group) const;
   std::pair<int, int> PsumLowDistances(int group) const;

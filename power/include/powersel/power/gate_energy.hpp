@@ -98,12 +98,15 @@ class GateEnergyMeter {
   double NetEnergyFj(int net) const;
 
   // With TrackCycles(true), each lane's transition energy (clock not included) of the last
-  // Accumulate(): to attribute every cycle to its stimulus class. The nets flagged in
-  // `registers` (flip-flop outputs: they switch at the edge, for what the logic computed the
-  // cycle before) are kept apart, in last_cycle_register_fj().
-  void TrackCycles(bool on, std::vector<std::uint8_t> registers = {});
-  std::span<const double> last_cycle_fj() const { return last_cycle_fj_; }
-  std::span<const double> last_cycle_register_fj() const { return last_cycle_register_fj_; }
+  // Accumulate(): to attribute every cycle to its stimulus class. Nets may be sorted into
+  // groups (`net_groups`, per net; 0 where it is short), each summed apart: e.g. flip-flop
+  // outputs (GateNetlist::RegisterNets, group 1) switch at the edge, for what the logic
+  // computed the cycle before.
+  void TrackCycles(bool on, std::vector<std::uint8_t> net_groups = {});
+  std::span<const double> last_cycle_fj(int group = 0) const {
+    return last_cycle_fj_[static_cast<std::size_t>(group)];
+  }
+  std::span<const double> last_cycle_register_fj() const { return last_cycle_fj(1); }
 
  private:
   static constexpr int kLanes = 64;
@@ -113,6 +116,7 @@ class GateEnergyMeter {
   void Add(std::size_t net, std::uint64_t rose, std::uint64_t fell);
   // Moves the bit-sliced counts into the per-lane totals.
   void Flush() const;
+  void ClearCycleEnergy();
   std::uint64_t Total(const std::vector<std::uint64_t>& counts, int net) const;
 
   const NetEnergyTable& table_;
@@ -131,9 +135,8 @@ class GateEnergyMeter {
   mutable std::vector<double> lane_energy_fj_;
   mutable bool energy_current_ = false;
   bool track_cycles_ = false;
-  std::vector<double> last_cycle_fj_;
-  std::vector<double> last_cycle_register_fj_;
-  std::vector<std::uint8_t> registers_;  // per net
+  std::vector<std::vector<double>> last_cycle_fj_{2};  // [group][lane]
+  std::vector<std::uint8_t> net_groups_;               // per net
   void AddCycleEnergy(std::size_t net, std::uint64_t rose, std::uint64_t fell);
 };
 

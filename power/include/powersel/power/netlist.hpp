@@ -38,6 +38,9 @@ struct GateNetlist {
   int FlipFlopCount() const;
   // Per net, 1 if a flip-flop output drives it.
   std::vector<std::uint8_t> RegisterNets() const;
+  // Per net, 1 if it is one of `nets` or driven through combinational cells from one of them
+  // (flip-flops end the cone).
+  std::vector<std::uint8_t> CombinationalFanOut(std::span<const int> nets) const;
 };
 
 // Reads module `module` of a Yosys JSON netlist whose cells all come from `library`.
