@@ -61,9 +61,21 @@ int Run(CorrelateOptions options) {
                  100 * fit.mean_rel_err, 100 * fit.max_rel_err);
     }
   }
-  fmt::print("  gate-level replay {:.1f} s, model {:.4f} s ({:.0f}x), statistics {:.2f} s\n",
-             result.measure_seconds, result.predict_seconds,
-             result.measure_seconds / result.predict_seconds, result.statistics_seconds);
+  for (const bool from_trained : {false, true}) {
+    for (const char* scope : {"datapath", "pe", "array"}) {
+      const flow::FitStats fit = result.EstimateFit(from_trained, scope);
+      fmt::print("  {:14} {:8} per layer: mean rel err {:.2f} %  max {:.2f} %\n",
+                 from_trained ? "estimate (tr.)" : "estimate", scope, 100 * fit.mean_rel_err,
+                 100 * fit.max_rel_err);
+    }
+  }
+  fmt::print(
+      "  gate-level replay {:.1f} s, per-tile model {:.4f} s ({:.0f}x), statistics {:.2f} s\n",
+      result.measure_seconds, result.predict_seconds,
+      result.measure_seconds / result.predict_seconds, result.statistics_seconds);
+  fmt::print("  whole network: replay {:.2f} s, estimate {:.1f} us ({:.0f}x)\n",
+             result.ReplaySecondsPerNetwork(), 1e6 * result.estimate_seconds,
+             result.ReplaySecondsPerNetwork() / result.estimate_seconds);
   fmt::print("  wrote {}\n", (out / "correlate.json").string());
   return 0;
 }

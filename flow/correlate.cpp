@@ -53,6 +53,38 @@ std::vector<TileEnergy> SumBy(const std::vector<TileEnergy>& tiles, bool per_lay
   return sums;
 }
 
+// The network's GEMM layers (indices) and their weight matrices as the array holds them.
+struct GemmWeights {
+  std::vector<int> layers;
+  std::vector<Matrix<std::int8_t>> weights;
+  std::vector<std::pair<int, int>> shapes;
+};
+GemmWeights WeightsOf(const qat::QuantizedNetwork& network, tb::ArrayShape array) {
+  const qat::IntegerEngine engine(network, array);
+  GemmWeights gemms;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    if (network.layers[l].IsGemm()) {
+      gemms.layers.push_back(static_cast<int>(l));
+      gemms.weights.push_back(engine.GemmWeights(l));
+      gemms.shapes.emplace_back(gemms.weights.back().rows(), gemms.weights.back().cols());
+    }
+  }
+  return gemms;
+}
+
+model::NetworkEstimate EstimateOf(const model::MacTable& table, tb::ArrayShape array,
+                                  const GemmWeights& gemms, const NetworkStatistics& statistics,
+                                  const power::EdgeFlipFlopEnergy& edge) {
+  std::vector<model::CapturedTile> tiles;
+  for (std::size_t t = 0; t < statistics.tiles.size(); ++t) {
+    tiles.push_back({statistics.tile_gemms[t], statistics.tile_coords[t], &statistics.tiles[t]});
+  }
+  return model::NetworkEstimate(table, array, gemms.shapes, tiles, edge);
+}
+
+// Repeats of the estimate timed, so that one lasts long enough for the clock.
+constexpr int kEstimateRepeats = 20;
+
 }  // namespace
 
 FitStats CorrelateResult::Fit(bool layer_aware, const std::string& scope) const {
@@ -70,6 +102,25 @@ FitStats CorrelateResult::Fit(bool layer_aware, const std::string& scope) const 
     fit.mean_rel_err /= static_cast<double>(tiles.size());
     fit.pearson_r = PearsonR(measured, predicted);
     fit.spearman_rho = SpearmanRho(measured, predicted);
+  }
+  return fit;
+}
+
+FitStats CorrelateResult::EstimateFit(bool from_trained, const std::string& scope) const {
+  std::vector<double> measured;
+  std::vector<double> estimated;
+  FitStats fit;
+  for (const LayerEstimate& layer : estimates) {
+    measured.push_back(Scope(layer.measured, scope));
+    estimated.push_back(Scope(from_trained ? layer.from_trained : layer.own, scope));
+    const double error = std::abs(estimated.back() - measured.back()) / measured.back();
+    fit.mean_rel_err += error;
+    fit.max_rel_err = std::max(fit.max_rel_err, error);
+  }
+  if (estimates.size() >= 2) {
+    fit.mean_rel_err /= static_cast<double>(estimates.size());
+    fit.pearson_r = PearsonR(measured, estimated);
+    fit.spearman_rho = SpearmanRho(measured, estimated);
   }
   return fit;
 }
@@ -127,13 +178,40 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
     measured[n] = detail::MeasureNetwork(networks[n], test, spec.images, spec.array, gates);
   });
 
-  std::map<int, std::vector<double>> layer_cycles;
-  for (std::size_t t = 0; t < measured.front().tiles.size(); ++t) {
-    const detail::TileRun& run = measured.front().tiles[t];
-    model::AddPairCycles(statistics.front().tiles[t], run.used, layer_cycles[run.layer]);
+  // The whole-network estimate of every network, from its own statistics and from the
+  // trained network's; E_l(w) of the trained network from the latter.
+  std::vector<GemmWeights> gemms;
+  for (const NetworkVariant& variant : networks) {
+    gemms.push_back(WeightsOf(variant.network, spec.array));
   }
-  for (const auto& [layer, cycles] : layer_cycles) {
-    result.layer_weight_energy.emplace_back(layer, model::WeightEnergy(table, cycles));
+  const model::NetworkEstimate trained_estimate =
+      EstimateOf(table, spec.array, gemms.front(), statistics.front(), gates.edge);
+  for (std::size_t g = 0; g < gemms.front().layers.size(); ++g) {
+    result.layer_weight_energy.emplace_back(gemms.front().layers[g],
+                                            trained_estimate.WeightEnergy(static_cast<int>(g)));
+  }
+  for (std::size_t n = 0; n < networks.size(); ++n) {
+    const model::NetworkEstimate own =
+        EstimateOf(table, spec.array, gemms[n], statistics[n], gates.edge);
+    const auto start = Clock::now();
+    std::vector<model::ScopedEnergy> own_energy;
+    for (int repeat = 0; repeat < kEstimateRepeats; ++repeat) {
+      own_energy = own.Estimate(gemms[n].weights);
+    }
+    result.estimate_seconds +=
+        Seconds(start) / kEstimateRepeats / static_cast<double>(networks.size());
+    const std::vector<model::ScopedEnergy> trained_energy =
+        trained_estimate.Estimate(gemms[n].weights);
+    for (std::size_t g = 0; g < gemms[n].layers.size(); ++g) {
+      LayerEstimate layer{
+          networks[n].name, gemms[n].layers[g], {}, own_energy[g], trained_energy[g]};
+      for (const TileEnergy& tile : measured[n].energy) {
+        if (tile.layer == layer.layer) {
+          layer.measured += tile.measured;
+        }
+      }
+      result.estimates.push_back(layer);
+    }
   }
 
   const auto predict_start = Clock::now();

@@ -105,6 +105,37 @@ std::string LayersCsv(const CorrelateResult& result) {
   return csv;
 }
 
+nlohmann::json EstimateFits(const CorrelateResult& result, bool from_trained) {
+  nlohmann::json fits = nlohmann::json::object();
+  for (const char* scope : kScopes) {
+    const FitStats fit = result.EstimateFit(from_trained, scope);
+    fits[scope] = {{"pearson_r", fit.pearson_r},
+                   {"spearman_rho", fit.spearman_rho},
+                   {"mean_rel_err", fit.mean_rel_err},
+                   {"max_rel_err", fit.max_rel_err}};
+  }
+  return fits;
+}
+
+nlohmann::json Estimates(const CorrelateResult& result) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const LayerEstimate& layer : result.estimates) {
+    layers.push_back({{"network", layer.network},
+                      {"layer", result.layer_names[static_cast<std::size_t>(layer.layer)]},
+                      {"measured_fj", Energy(layer.measured)},
+                      {"own_statistics_fj", Energy(layer.own)},
+                      {"trained_statistics_fj", Energy(layer.from_trained)},
+                      {"rel_err", RelErrs(layer.own, layer.measured)},
+                      {"trained_statistics_rel_err", RelErrs(layer.from_trained, layer.measured)}});
+  }
+  return {{"own_statistics", EstimateFits(result, false)},
+          {"trained_statistics", EstimateFits(result, true)},
+          {"layers", layers},
+          {"seconds_per_network", result.estimate_seconds},
+          {"replay_seconds_per_network", result.ReplaySecondsPerNetwork()},
+          {"speedup", result.ReplaySecondsPerNetwork() / result.estimate_seconds}};
+}
+
 }  // namespace
 
 void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& result) {
@@ -133,7 +164,8 @@ void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& r
                         {{"gate_level_replay", result.measure_seconds},
                          {"model", result.predict_seconds},
                          {"statistics", result.statistics_seconds}}},
-                       {"model_speedup", result.measure_seconds / result.predict_seconds}});
+                       {"model_speedup", result.measure_seconds / result.predict_seconds},
+                       {"whole_network_estimate", Estimates(result)}});
   WriteFileAtomically(dir / "correlate_tiles.csv", TilesCsv(result));
   WriteFileAtomically(dir / "energy_per_weight.csv", WeightEnergyCsv(result));
   PlotPng(dir / "energy_per_weight.png", [&](const std::string& output) {
@@ -221,6 +253,26 @@ void ReportCorrelation(Report& report, const CorrelateResult& result) {
       "stream model).",
       result.measure_seconds, result.predict_seconds,
       result.measure_seconds / result.predict_seconds, result.statistics_seconds));
+  std::vector<std::vector<std::string>> estimate_rows;
+  for (const bool from_trained : {false, true}) {
+    for (const char* scope : kScopes) {
+      const FitStats fit = result.EstimateFit(from_trained, scope);
+      estimate_rows.push_back({from_trained ? "the trained network's" : "its own", scope,
+                               fmt::format("{:.4f}", fit.pearson_r),
+                               fmt::format("{:.2f} %", 100 * fit.mean_rel_err),
+                               fmt::format("{:.2f} %", 100 * fit.max_rel_err)});
+    }
+  }
+  report.Paragraph(fmt::format(
+      "The whole-network estimate (per layer and array row, one energy curve per weight "
+      "value; weight loads from the weights themselves): {:.0f} us per network against "
+      "{:.2f} s of gate-level replay ({:.0f}x). Per (network, layer), from each network's "
+      "own statistics and from the trained network's (what a selection that changes weights "
+      "without running the data again has):",
+      1e6 * result.estimate_seconds, result.ReplaySecondsPerNetwork(),
+      result.ReplaySecondsPerNetwork() / result.estimate_seconds));
+  report.Table({"statistics", "scope", "Pearson r", "mean rel. error", "max rel. error"},
+               estimate_rows);
   report.Image("correlate_scatter.png", "Predicted against measured energy per tile");
   report.Paragraph(
       "What a weight value costs in each layer of the trained network "

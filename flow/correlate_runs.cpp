@@ -158,6 +158,8 @@ NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const 
         streams.Stream(tb::SliceActivations(activations, coord), {}, observe);
         statistics.tiles.push_back(running);
         statistics.tiles.back().Seal();
+        statistics.tile_gemms.push_back(static_cast<int>(gemm));
+        statistics.tile_coords.push_back(coord);
         running = running.Continuation();
         statistics.samples.push_back(std::move(sample));
         sample.clear();

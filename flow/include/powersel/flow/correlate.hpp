@@ -12,6 +12,7 @@
 #include "powersel/common/matrix.hpp"
 #include "powersel/model/energy_model.hpp"
 #include "powersel/model/mac_table.hpp"
+#include "powersel/model/network_estimate.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/qat/quantized_network.hpp"
 #include "powersel/tb/array_shape.hpp"
@@ -40,6 +41,8 @@ LayerInputs CaptureLayerInputs(const qat::QuantizedNetwork& network, const qat::
 // sampled down to `sample_cycles`, for the MAC table.
 struct NetworkStatistics {
   std::vector<model::PeActivity> tiles;
+  std::vector<int> tile_gemms;             // per tile: its GEMM, in the network's order
+  std::vector<tb::TileCoord> tile_coords;  // per tile: its place in the GEMM
   std::vector<std::vector<tb::PeInputs>> samples;
   double seconds = 0;
 };
@@ -73,6 +76,17 @@ struct FitStats {
   double max_rel_err = 0;
 };
 
+// The whole-network estimate (model::NetworkEstimate) of one network's layer: from the
+// network's own statistics, and from the trained network's (what a selection that changes
+// weights without running the data again has).
+struct LayerEstimate {
+  std::string network;
+  int layer = 0;
+  model::ScopedEnergy measured;
+  model::ScopedEnergy own;
+  model::ScopedEnergy from_trained;
+};
+
 struct CorrelateResult {
   power::Measurement measurement = power::Measurement::kTimed;
   tb::ArrayShape array;
@@ -85,9 +99,17 @@ struct CorrelateResult {
   double measure_seconds = 0;     // gate-level replay of every tile
   double predict_seconds = 0;     // the model on every tile, statistics given
   double statistics_seconds = 0;  // the statistics of every weight set
+  std::vector<LayerEstimate> estimates;
+  double estimate_seconds = 0;  // one whole-network estimate, statistics given (mean)
 
   // Over tiles (`scope`: "datapath", "pe", "array").
   FitStats Fit(bool layer_aware, const std::string& scope) const;
+  // Over (network, layer) pairs of the whole-network estimate.
+  FitStats EstimateFit(bool from_trained, const std::string& scope) const;
+  // Gate-level replay of one whole network (mean).
+  double ReplaySecondsPerNetwork() const {
+    return measure_seconds / static_cast<double>(networks.size());
+  }
   // Sums per (network, layer) and per network, as tiles hold them.
   std::vector<TileEnergy> Layers() const;
   std::vector<TileEnergy> Networks() const;
