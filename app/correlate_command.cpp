@@ -61,6 +61,15 @@ int Run(CorrelateOptions options) {
                  100 * fit.mean_rel_err, 100 * fit.max_rel_err);
     }
   }
+  for (const char* scope : {"datapath", "pe", "array"}) {
+    const flow::FitStats rtl =
+        result.Compare(flow::EnergySource::kRtlToggle, flow::EnergySource::kGateLevel, scope);
+    const flow::FitStats aware =
+        result.Compare(flow::EnergySource::kLayerAware, flow::EnergySource::kRtlToggle, scope);
+    fmt::print("  {:14} {:8} r {:.4f}  mean rel err {:.2f} %  (layer-aware against it: {:.2f} %)\n",
+               "RTL toggles", scope, rtl.pearson_r, 100 * rtl.mean_rel_err,
+               100 * aware.mean_rel_err);
+  }
   for (const bool from_trained : {false, true}) {
     for (const char* scope : {"datapath", "pe", "array"}) {
       const flow::FitStats fit = result.EstimateFit(from_trained, scope);

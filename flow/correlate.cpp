@@ -42,11 +42,12 @@ std::vector<TileEnergy> SumBy(const std::vector<TileEnergy>& tiles, bool per_lay
     const auto key = std::pair{tile.network, per_layer ? tile.layer : -1};
     auto [found, inserted] = index.emplace(key, sums.size());
     if (inserted) {
-      sums.push_back({tile.network, 0, key.second, -1, 0, {}, {}, {}});
+      sums.push_back({tile.network, 0, key.second, -1, 0, {}, {}, {}, {}});
     }
     TileEnergy& sum = sums[found->second];
     sum.cycles += tile.cycles;
     sum.measured += tile.measured;
+    sum.rtl_toggle += tile.rtl_toggle;
     sum.layer_aware += tile.layer_aware;
     sum.layer_agnostic += tile.layer_agnostic;
   }
@@ -87,13 +88,27 @@ constexpr int kEstimateRepeats = 20;
 
 }  // namespace
 
-FitStats CorrelateResult::Fit(bool layer_aware, const std::string& scope) const {
+FitStats CorrelateResult::Compare(EnergySource source, EnergySource reference,
+                                  const std::string& scope) const {
+  auto energy_of = [](const TileEnergy& tile, EnergySource from) -> const model::ScopedEnergy& {
+    switch (from) {
+      case EnergySource::kGateLevel:
+        return tile.measured;
+      case EnergySource::kRtlToggle:
+        return tile.rtl_toggle;
+      case EnergySource::kLayerAware:
+        return tile.layer_aware;
+      case EnergySource::kLayerAgnostic:
+        return tile.layer_agnostic;
+    }
+    throw std::logic_error("correlate: unknown energy source");
+  };
   std::vector<double> measured;
   std::vector<double> predicted;
   FitStats fit;
   for (const TileEnergy& tile : tiles) {
-    measured.push_back(Scope(tile.measured, scope));
-    predicted.push_back(Scope(layer_aware ? tile.layer_aware : tile.layer_agnostic, scope));
+    measured.push_back(Scope(energy_of(tile, reference), scope));
+    predicted.push_back(Scope(energy_of(tile, source), scope));
     const double error = std::abs(predicted.back() - measured.back()) / measured.back();
     fit.mean_rel_err += error;
     fit.max_rel_err = std::max(fit.max_rel_err, error);
@@ -142,11 +157,17 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
   if (table.measurement() == power::Measurement::kTimed) {
     delays = power::StaticPeDelays(design, spec.table.liberty, pe, library, spec.table.energy);
   }
-  const detail::GateLevel gates{pe, library, delays ? &*delays : nullptr, spec.table.energy,
-                                power::MeasureEdgeFlipFlops(design, library, spec.table.energy)};
+  const power::EdgeFlipFlopEnergy edge =
+      power::MeasureEdgeFlipFlops(design, library, spec.table.energy);
+  const power::ToggleEnergyModel toggle_model =
+      power::CalibrateToggleEnergy({.array = spec.array, .seed = spec.seed}, pe, library,
+                                   spec.table.energy, delays ? &*delays : nullptr, edge);
+  const detail::GateLevel gates{pe,   library,     delays ? &*delays : nullptr, spec.table.energy,
+                                edge, toggle_model};
 
   CorrelateResult result;
   result.measurement = table.measurement();
+  result.toggle_model = toggle_model;
   result.array = spec.array;
   for (const NetworkVariant& variant : networks) {
     result.networks.push_back(variant.name);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "powersel/common/files.hpp"
 #include "powersel/common/gnuplot.hpp"
@@ -17,10 +18,11 @@ nlohmann::json Energy(const model::ScopedEnergy& energy) {
   return {{"datapath", energy.datapath}, {"pe", energy.pe}, {"array", energy.array}};
 }
 
-nlohmann::json Fits(const CorrelateResult& result, bool layer_aware) {
+nlohmann::json Fits(const CorrelateResult& result, EnergySource source,
+                    EnergySource reference = EnergySource::kGateLevel) {
   nlohmann::json fits = nlohmann::json::object();
   for (const char* scope : kScopes) {
-    const FitStats fit = result.Fit(layer_aware, scope);
+    const FitStats fit = result.Compare(source, reference, scope);
     fits[scope] = {{"pearson_r", fit.pearson_r},
                    {"spearman_rho", fit.spearman_rho},
                    {"mean_rel_err", fit.mean_rel_err},
@@ -57,16 +59,21 @@ nlohmann::json Reductions(const std::vector<TileEnergy>& networks) {
   return reductions;
 }
 
-// The energy columns both CSVs share: measured, layer-aware, layer-agnostic, each per scope.
+// The energy columns both CSVs share: measured (gate level), layer-aware, layer-agnostic,
+// RTL-toggle level, each per scope.
 constexpr const char* kEnergyColumns =
     "measured_datapath_fj,measured_pe_fj,measured_array_fj,aware_datapath_fj,aware_pe_fj,"
-    "aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,agnostic_array_fj\n";
+    "aware_array_fj,agnostic_datapath_fj,agnostic_pe_fj,agnostic_array_fj,rtl_datapath_fj,"
+    "rtl_pe_fj,rtl_array_fj\n";
 
 std::string EnergyColumns(const TileEnergy& t) {
-  return fmt::format("{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
-                     t.measured.datapath, t.measured.pe, t.measured.array, t.layer_aware.datapath,
-                     t.layer_aware.pe, t.layer_aware.array, t.layer_agnostic.datapath,
-                     t.layer_agnostic.pe, t.layer_agnostic.array);
+  std::string columns;
+  for (const model::ScopedEnergy* energy :
+       {&t.measured, &t.layer_aware, &t.layer_agnostic, &t.rtl_toggle}) {
+    columns += fmt::format("{:.1f},{:.1f},{:.1f},", energy->datapath, energy->pe, energy->array);
+  }
+  columns.back() = '\n';
+  return columns;
 }
 
 std::string TilesCsv(const CorrelateResult& result) {
@@ -103,6 +110,20 @@ std::string LayersCsv(const CorrelateResult& result) {
            EnergyColumns(t);
   }
   return csv;
+}
+
+// The RTL-toggle level: its prices, against the gate level, and the model against it.
+nlohmann::json RtlToggle(const CorrelateResult& result) {
+  nlohmann::json prices = nlohmann::json::object();
+  for (int signal = 0; signal < tb::kPeSignalCount; ++signal) {
+    prices[std::string(tb::kPeSignalNames[static_cast<std::size_t>(signal)])] =
+        result.toggle_model.fj_per_toggle[static_cast<std::size_t>(signal)];
+  }
+  return {{"fj_per_toggle", prices},
+          {"calibration_samples", result.toggle_model.calibration_samples},
+          {"against_gate_level", Fits(result, EnergySource::kRtlToggle)},
+          {"layer_aware_against_rtl_toggle",
+           Fits(result, EnergySource::kLayerAware, EnergySource::kRtlToggle)}};
 }
 
 nlohmann::json EstimateFits(const CorrelateResult& result, bool from_trained) {
@@ -156,8 +177,9 @@ void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& r
                        {"array", {{"rows", result.array.rows}, {"cols", result.array.cols}}},
                        {"networks", result.networks},
                        {"tiles", result.tiles.size()},
-                       {"layer_aware", Fits(result, true)},
-                       {"layer_agnostic", Fits(result, false)},
+                       {"layer_aware", Fits(result, EnergySource::kLayerAware)},
+                       {"layer_agnostic", Fits(result, EnergySource::kLayerAgnostic)},
+                       {"rtl_toggle", RtlToggle(result)},
                        {"layers", layers},
                        {"reductions", Reductions(result.Networks())},
                        {"seconds",
@@ -226,6 +248,32 @@ void ReportCorrelation(Report& report, const CorrelateResult& result) {
   }
   report.Table({"model", "scope", "Pearson r", "Spearman rho", "mean rel. error", "max rel. error"},
                fits);
+  std::vector<std::vector<std::string>> levels;
+  for (const auto& [source, reference, name] :
+       {std::tuple{EnergySource::kRtlToggle, EnergySource::kGateLevel,
+                   "RTL-toggle level against gate level"},
+        std::tuple{EnergySource::kLayerAware, EnergySource::kRtlToggle,
+                   "layer-aware model against RTL-toggle level"}}) {
+    for (const char* scope : kScopes) {
+      const FitStats fit = result.Compare(source, reference, scope);
+      levels.push_back({name, scope, fmt::format("{:.4f}", fit.pearson_r),
+                        fmt::format("{:.2f} %", 100 * fit.mean_rel_err),
+                        fmt::format("{:.2f} %", 100 * fit.max_rel_err)});
+    }
+  }
+  std::string prices;
+  for (int signal = 0; signal < tb::kPeSignalCount; ++signal) {
+    prices += fmt::format("{}{} {:.1f}", signal == 0 ? "" : ", ",
+                          tb::kPeSignalNames[static_cast<std::size_t>(signal)],
+                          result.toggle_model.fj_per_toggle[static_cast<std::size_t>(signal)]);
+  }
+  report.Paragraph(fmt::format(
+      "The RTL-toggle level: the Verilated array's per-signal bit toggles of every tile, "
+      "priced per toggle (fJ: {}; fitted by least squares to the gate-level replay of {} PE "
+      "tiles of random calibration data, not these networks), clock and edge registers as "
+      "at the gate level:",
+      prices, result.toggle_model.calibration_samples));
+  report.Table({"comparison", "scope", "Pearson r", "mean rel. error", "max rel. error"}, levels);
   std::vector<std::vector<std::string>> reductions;
   const std::vector<TileEnergy> networks = result.Networks();
   for (const TileEnergy& network : networks) {

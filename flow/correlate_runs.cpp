@@ -82,7 +82,7 @@ MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDa
             run.image = image;
             run.layer = layer;
             run.tile = tile++;
-            TileEnergy energy{variant.name, image, layer, run.tile, trace.cycles(), {}, {}, {}};
+            TileEnergy energy{variant.name, image, layer, run.tile, trace.cycles(), {}, {}, {}, {}};
             const double clock = clock_fj * static_cast<double>(trace.cycles());
             for (std::size_t pe = 0; pe < after.size(); ++pe) {
               const double pe_fj = after[pe] - before[pe];
@@ -92,7 +92,19 @@ MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDa
               }
               energy.measured.array += pe_fj;
             }
-            energy.measured.array += power::EstimateEdgeEnergy(toggles, gates.edge).total_fj();
+            const double edge_fj = power::EstimateEdgeEnergy(toggles, gates.edge).total_fj();
+            energy.measured.array += edge_fj;
+            energy.rtl_toggle.array = edge_fj;
+            for (int row = 0; row < array.rows; ++row) {
+              for (int col = 0; col < array.cols; ++col) {
+                const double datapath = gates.toggles.PeDatapathFj(toggles, row, col);
+                if (run.used[static_cast<std::size_t>(row * array.cols + col)] != 0) {
+                  energy.rtl_toggle.datapath += datapath;
+                  energy.rtl_toggle.pe += datapath + clock;
+                }
+                energy.rtl_toggle.array += datapath + clock;
+              }
+            }
             before = after;
             measured.tiles.push_back(std::move(run));
             measured.energy.push_back(energy);

@@ -10,6 +10,7 @@
 #include "powersel/power/edge_energy.hpp"
 #include "powersel/power/netlist.hpp"
 #include "powersel/power/sdf.hpp"
+#include "powersel/power/toggle_energy.hpp"
 
 namespace powersel::flow::detail {
 
@@ -34,6 +35,7 @@ struct GateLevel {
   const power::NetlistDelays* delays;  // null: zero-delay
   power::GateEnergyOptions options;
   power::EdgeFlipFlopEnergy edge;
+  const power::ToggleEnergyModel& toggles;  // the RTL-toggle level
 };
 
 // The PE grid of a tile as Harness::LoadWeights places it: weight (k, n) at PE (k, n).

@@ -13,6 +13,7 @@
 #include "powersel/model/energy_model.hpp"
 #include "powersel/model/mac_table.hpp"
 #include "powersel/model/network_estimate.hpp"
+#include "powersel/power/toggle_energy.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/qat/quantized_network.hpp"
 #include "powersel/tb/array_shape.hpp"
@@ -64,7 +65,8 @@ struct TileEnergy {
   int layer = 0;  // index into the network's layers
   int tile = 0;   // in execution order within the layer
   std::uint64_t cycles = 0;
-  model::ScopedEnergy measured;
+  model::ScopedEnergy measured;    // gate level: PE trace replay plus edge registers
+  model::ScopedEnergy rtl_toggle;  // RTL-toggle level (power::ToggleEnergyModel)
   model::ScopedEnergy layer_aware;
   model::ScopedEnergy layer_agnostic;
 };
@@ -87,8 +89,12 @@ struct LayerEstimate {
   model::ScopedEnergy from_trained;
 };
 
+// Where a tile's energy comes from: the two measurements and the two models.
+enum class EnergySource { kGateLevel, kRtlToggle, kLayerAware, kLayerAgnostic };
+
 struct CorrelateResult {
   power::Measurement measurement = power::Measurement::kTimed;
+  power::ToggleEnergyModel toggle_model;  // its prices, fitted on calibration tiles
   tb::ArrayShape array;
   std::vector<std::string> networks;     // the trained network first
   std::vector<std::string> layer_names;  // per layer index (empty for non-GEMM layers)
@@ -102,8 +108,13 @@ struct CorrelateResult {
   std::vector<LayerEstimate> estimates;
   double estimate_seconds = 0;  // one whole-network estimate, statistics given (mean)
 
-  // Over tiles (`scope`: "datapath", "pe", "array").
-  FitStats Fit(bool layer_aware, const std::string& scope) const;
+  // Over tiles (`scope`: "datapath", "pe", "array"): `source` against `reference`.
+  FitStats Compare(EnergySource source, EnergySource reference, const std::string& scope) const;
+  // A model against the gate level.
+  FitStats Fit(bool layer_aware, const std::string& scope) const {
+    return Compare(layer_aware ? EnergySource::kLayerAware : EnergySource::kLayerAgnostic,
+                   EnergySource::kGateLevel, scope);
+  }
   // Over (network, layer) pairs of the whole-network estimate.
   FitStats EstimateFit(bool from_trained, const std::string& scope) const;
   // Gate-level replay of one whole network (mean).
