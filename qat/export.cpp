@@ -16,12 +16,8 @@ QuantizedNetwork ExportNetwork(QuantNet& model, int channels, int side, int clas
     }
     const QuantNetImpl::GemmParameters gemm = model->Gemm(i);
     const std::int64_t outputs = gemm.weight.size(0);
-    const torch::Tensor weight = gemm.weight.reshape({outputs, -1});
     // The same tensor operations as the fake-quantised forward pass, so the integers match.
-    const torch::Tensor weight_q =
-        torch::clamp(torch::round(weight / gemm.weight_scales.unsqueeze(1)), -127, 127)
-            .to(torch::kInt8)
-            .contiguous();
+    const torch::Tensor weight_q = model->GemmCodes(i).to(torch::kInt8).contiguous();
     const torch::Tensor bias_q =
         torch::round(gemm.bias / (gemm.weight_scales * input_scale)).to(torch::kInt32).contiguous();
     const torch::Tensor scales = gemm.weight_scales.to(torch::kFloat32).contiguous();

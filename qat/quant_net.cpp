@@ -21,12 +21,34 @@ torch::Tensor WeightFakeQuantImpl::Scales(const torch::Tensor& weight) const {
   return torch::clamp_min(max, 1e-8) / kWeightLevels;
 }
 
-torch::Tensor WeightFakeQuantImpl::forward(const torch::Tensor& weight) {
+namespace {
+
+torch::Tensor ScalesLike(const WeightFakeQuantImpl& quant, const torch::Tensor& weight) {
   std::vector<std::int64_t> shape(static_cast<std::size_t>(weight.dim()), 1);
   shape[0] = weight.size(0);
-  const torch::Tensor scales = Scales(weight).reshape(shape);
-  return torch::clamp(RoundStraightThrough(weight / scales), -kWeightLevels, kWeightLevels) *
-         scales;
+  return quant.Scales(weight).reshape(shape);
+}
+
+}  // namespace
+
+torch::Tensor WeightFakeQuantImpl::forward(const torch::Tensor& weight) {
+  const torch::Tensor scales = ScalesLike(*this, weight);
+  torch::Tensor codes =
+      torch::clamp(RoundStraightThrough(weight / scales), -kWeightLevels, kWeightLevels);
+  if (code_map_.defined()) {
+    // round(): the straight-through codes may sit a rounding error off their integer.
+    const torch::Tensor allowed =
+        code_map_.index({(torch::round(codes.detach()) + 128).to(torch::kLong)});
+    codes = codes + (allowed - codes).detach();
+  }
+  return codes * scales;
+}
+
+torch::Tensor WeightFakeQuantImpl::Codes(const torch::Tensor& weight) const {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor codes =
+      torch::clamp(torch::round(weight / ScalesLike(*this, weight)), -kWeightLevels, kWeightLevels);
+  return code_map_.defined() ? code_map_.index({(codes + 128).to(torch::kLong)}) : codes;
 }
 
 ActivationFakeQuantImpl::ActivationFakeQuantImpl() {
@@ -110,6 +132,16 @@ torch::Tensor QuantNetImpl::forward(torch::Tensor x) {
     }
   }
   return x;
+}
+
+torch::Tensor QuantNetImpl::GemmCodes(std::size_t index) const {
+  const bool conv = architecture_.layers[index].kind == LayerKind::kConv;
+  const torch::Tensor weight = (conv ? convs_[index]->weight : linears_[index]->weight).detach();
+  return weight_quants_[index]->Codes(weight).reshape({weight.size(0), -1});
+}
+
+void QuantNetImpl::SetCodeMap(std::size_t index, torch::Tensor map) {
+  weight_quants_.at(index)->SetCodeMap(std::move(map));
 }
 
 QuantNetImpl::GemmParameters QuantNetImpl::Gemm(std::size_t index) const {

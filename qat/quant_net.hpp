@@ -19,8 +19,15 @@ class WeightFakeQuantImpl : public torch::nn::Module {
   torch::Tensor Scales(const torch::Tensor& weight) const;
   torch::Tensor forward(const torch::Tensor& weight);
 
+  // From now on every int8 code goes to map[code + 128] (its allowed value), gradients
+  // straight through; an undefined tensor switches it off.
+  void SetCodeMap(torch::Tensor map) { code_map_ = std::move(map); }
+  // The int8 codes of `weight` as the forward pass makes them (float tensor).
+  torch::Tensor Codes(const torch::Tensor& weight) const;
+
  private:
   bool per_channel_;
+  torch::Tensor code_map_;  // 256 floats, or undefined
 };
 TORCH_MODULE(WeightFakeQuant);
 
@@ -56,6 +63,10 @@ class QuantNetImpl : public torch::nn::Module {
     double output_scale;  // of its uint8 output (unused for the last layer)
   };
   GemmParameters Gemm(std::size_t index) const;
+  // The int8 codes of GEMM layer `index` as the forward pass makes them (out x K, integers).
+  torch::Tensor GemmCodes(std::size_t index) const;
+  // Projects GEMM layer `index`'s codes through `map` (256 floats, code + 128) from now on.
+  void SetCodeMap(std::size_t index, torch::Tensor map);
   const Architecture& architecture() const { return architecture_; }
 
   static constexpr double kInputScale = 1.0 / 255.0;
