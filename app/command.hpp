@@ -38,5 +38,6 @@ void AddCaptureCommand(CLI::App& app, int& exit_status);
 void AddCharacterizeCommand(CLI::App& app, int& exit_status);
 void AddBenchGatesCommand(CLI::App& app, int& exit_status);
 void AddCorrelateCommand(CLI::App& app, int& exit_status);
+void AddCompressCommand(CLI::App& app, int& exit_status);
 
 }  // namespace powersel::app

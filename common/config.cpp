@@ -151,27 +151,39 @@ std::string ConfigNode::Choice(std::string_view key, const std::string& fallback
   return value;
 }
 
-std::vector<std::int64_t> ConfigNode::IntList(std::string_view key,
-                                              const std::vector<std::int64_t>& fallback,
-                                              std::int64_t min, std::int64_t max) const {
+template <typename T>
+std::vector<T> ConfigNode::List(std::string_view key, const std::vector<T>& fallback, T min, T max,
+                                const char* one, const char* many) const {
   const YAML::Node child = (*node_)[std::string(key)];
   if (!child) {
     return fallback;
   }
   if (!child.IsSequence() || child.size() == 0) {
-    throw InputError(*file_, FieldPath(key), "expected a non-empty list of integers");
+    throw InputError(*file_, FieldPath(key), fmt::format("expected a non-empty list of {}", many));
   }
-  std::vector<std::int64_t> values;
+  std::vector<T> values;
   for (std::size_t i = 0; i < child.size(); ++i) {
     const std::string field = fmt::format("{}[{}]", FieldPath(key), i);
-    const auto value = Scalar<std::int64_t>(child[i], *file_, field, "an integer");
-    if (value < min || value > max) {
+    const auto value = Scalar<T>(child[i], *file_, field, one);
+    if (!(value >= min && value <= max)) {
       throw InputError(*file_, field,
-                       fmt::format("expected an integer in [{}, {}], got {}", min, max, value));
+                       fmt::format("expected {} in [{}, {}], got {}", one, min, max, value));
     }
     values.push_back(value);
   }
   return values;
+}
+
+std::vector<std::int64_t> ConfigNode::IntList(std::string_view key,
+                                              const std::vector<std::int64_t>& fallback,
+                                              std::int64_t min, std::int64_t max) const {
+  return List<std::int64_t>(key, fallback, min, max, "an integer", "integers");
+}
+
+std::vector<double> ConfigNode::DoubleList(std::string_view key,
+                                           const std::vector<double>& fallback, double min,
+                                           double max) const {
+  return List<double>(key, fallback, min, max, "a number", "numbers");
 }
 
 std::string YamlQuoted(std::string_view text) {

@@ -54,35 +54,6 @@ std::vector<TileEnergy> SumBy(const std::vector<TileEnergy>& tiles, bool per_lay
   return sums;
 }
 
-// The network's GEMM layers (indices) and their weight matrices as the array holds them.
-struct GemmWeights {
-  std::vector<int> layers;
-  std::vector<Matrix<std::int8_t>> weights;
-  std::vector<std::pair<int, int>> shapes;
-};
-GemmWeights WeightsOf(const qat::QuantizedNetwork& network, tb::ArrayShape array) {
-  const qat::IntegerEngine engine(network, array);
-  GemmWeights gemms;
-  for (std::size_t l = 0; l < network.layers.size(); ++l) {
-    if (network.layers[l].IsGemm()) {
-      gemms.layers.push_back(static_cast<int>(l));
-      gemms.weights.push_back(engine.GemmWeights(l));
-      gemms.shapes.emplace_back(gemms.weights.back().rows(), gemms.weights.back().cols());
-    }
-  }
-  return gemms;
-}
-
-model::NetworkEstimate EstimateOf(const model::MacTable& table, tb::ArrayShape array,
-                                  const GemmWeights& gemms, const NetworkStatistics& statistics,
-                                  const power::EdgeFlipFlopEnergy& edge) {
-  std::vector<model::CapturedTile> tiles;
-  for (std::size_t t = 0; t < statistics.tiles.size(); ++t) {
-    tiles.push_back({statistics.tile_gemms[t], statistics.tile_coords[t], &statistics.tiles[t]});
-  }
-  return model::NetworkEstimate(table, array, gemms.shapes, tiles, edge);
-}
-
 // Repeats of the estimate timed, so that one lasts long enough for the clock.
 constexpr int kEstimateRepeats = 20;
 
@@ -256,6 +227,48 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
   return result;
 }
 
+GemmWeights WeightsOf(const qat::QuantizedNetwork& network, tb::ArrayShape array) {
+  const qat::IntegerEngine engine(network, array);
+  GemmWeights gemms;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    if (network.layers[l].IsGemm()) {
+      gemms.layers.push_back(static_cast<int>(l));
+      gemms.weights.push_back(engine.GemmWeights(l));
+      gemms.shapes.emplace_back(gemms.weights.back().rows(), gemms.weights.back().cols());
+    }
+  }
+  return gemms;
+}
+
+model::NetworkEstimate EstimateOf(const model::MacTable& table, tb::ArrayShape array,
+                                  const GemmWeights& gemms, const NetworkStatistics& statistics,
+                                  const power::EdgeFlipFlopEnergy& edge) {
+  std::vector<model::CapturedTile> tiles;
+  for (std::size_t t = 0; t < statistics.tiles.size(); ++t) {
+    tiles.push_back({statistics.tile_gemms[t], statistics.tile_coords[t], &statistics.tiles[t]});
+  }
+  return model::NetworkEstimate(table, array, gemms.shapes, tiles, edge);
+}
+
+RunTable MeasureRunTable(const model::MacTableSpec& spec, const qat::QuantizedNetwork& trained,
+                         const LayerInputs& inputs, tb::ArrayShape array, std::uint64_t seed,
+                         std::size_t sample_cycles, const std::filesystem::path& dir) {
+  model::MacTableSpec table_spec = spec;
+  const model::TransitionClasses classes(spec.grouping);
+  table_spec.real_streams =
+      CaptureStatistics(trained, inputs, array, classes, seed, sample_cycles).samples;
+  // The array size of the build's mapping: the PE netlist depends slightly on the design
+  // around it, so characterisation and correlation map the same one.
+  constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};
+  power::MappedDesign design =
+      spec.liberty == power::kDefaultLiberty
+          ? power::DefaultMappedDesign()
+          : power::MapArrayToLibrary(spec.liberty, kMappedArray, dir / "synth");
+  model::MacTable table =
+      model::CharacterizeMacTable(table_spec, design, design.netlist_json.parent_path() / "mac");
+  return {std::move(design), std::move(table)};
+}
+
 CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::path& network,
                              const qat::DatasetSpec& data, const std::filesystem::path& dir) {
   return CorrelateRun(spec, network, qat::LoadDataset(data).test, dir);
@@ -269,19 +282,10 @@ CorrelateResult CorrelateRun(const CorrelateSpec& spec, const std::filesystem::p
   const std::vector<NetworkVariant> networks = MakeVariants(trained, spec.seed);
   const model::TransitionClasses classes(spec.table.grouping);
   const LayerInputs inputs = CaptureLayerInputs(trained, test, spec.images);
-  model::MacTableSpec table_spec = spec.table;
-  table_spec.real_streams =
-      CaptureStatistics(trained, inputs, spec.array, classes, spec.seed, spec.table_sample_cycles)
-          .samples;
-  // The array size of the build's mapping: the PE netlist depends slightly on the design
-  // around it, so characterisation and correlation map the same one.
-  constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};
-  const power::MappedDesign design =
-      spec.table.liberty == power::kDefaultLiberty
-          ? power::DefaultMappedDesign()
-          : power::MapArrayToLibrary(spec.table.liberty, kMappedArray, dir / "synth");
-  const model::MacTable table =
-      model::CharacterizeMacTable(table_spec, design, design.netlist_json.parent_path() / "mac");
+  const RunTable run_table = MeasureRunTable(spec.table, trained, inputs, spec.array, spec.seed,
+                                             spec.table_sample_cycles, dir);
+  const power::MappedDesign& design = run_table.design;
+  const model::MacTable& table = run_table.table;
   const CorrelateResult result = Correlate(spec, design, table, networks, test);
   WriteCorrelation(dir, result);
   return result;

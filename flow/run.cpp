@@ -7,6 +7,7 @@
 #include "powersel/common/files.hpp"
 #include "powersel/common/gnuplot.hpp"
 #include "powersel/common/idx.hpp"
+#include "powersel/flow/compress.hpp"
 #include "powersel/flow/correlate.hpp"
 #include "powersel/power/characterize.hpp"
 #include "powersel/qat/dataset.hpp"
@@ -175,6 +176,28 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
     correlation = CorrelateRun(correlate, training.training.network, inputs.data.test, out);
   }
 
+  std::optional<CompressResult> compression;
+  if (training.training.complete && spec.compress.enabled) {
+    CompressSpec compress;
+    compress.set_size = spec.compress.set_size;
+    compress.energy_weights = spec.compress.lambdas;
+    compress.baseline_pools = spec.compress.pools;
+    compress.max_accuracy_drop = spec.compress.max_accuracy_drop;
+    compress.fine_tune.epochs = spec.compress.epochs;
+    compress.fine_tune.seed = spec.seed;
+    compress.fine_tune.threads = spec.threads;
+    compress.fine_tune_images = static_cast<std::size_t>(spec.compress.fine_tune_images);
+    compress.array = spec.compress.array;
+    compress.table.liberty = spec.characterize.liberty;
+    compress.table.measurement = spec.compress.measurement;
+    compress.table.cycles_per_class = spec.correlate.cycles_per_class;
+    compress.table.seed = spec.seed;
+    compress.table.threads = spec.threads;
+    compress.seed = spec.seed;
+    compression = Compress(compress, spec.train, out, out);
+    WriteCompression(out, *compression);
+  }
+
   Report report("powersel run");
   report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.", spec.array.rows,
                                spec.array.cols, spec.seed));
@@ -183,6 +206,9 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
   ReportTraining(report, spec, training);
   if (correlation) {
     ReportCorrelation(report, *correlation);
+  }
+  if (compression) {
+    ReportCompression(report, *compression);
   }
   WriteFileAtomically(out / "report.md", report.Markdown());
   WriteFileAtomically(out / "report.html", report.Html());

@@ -23,7 +23,7 @@ power::Measurement ReadMeasurement(const ConfigNode& section, power::Measurement
 
 RunSpec ReadRunSpec(const ConfigNode& root) {
   root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "characterize", "train", "rtl_check",
-                   "correlate"});
+                   "correlate", "compress"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
@@ -65,6 +65,28 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   step_correlate.measurement = ReadMeasurement(correlate, step_correlate.measurement);
   step_correlate.cycles_per_class = static_cast<int>(
       correlate.Int("cycles_per_class", step_correlate.cycles_per_class, 16, 1'000'000));
+  const ConfigNode compress = root.Section("compress");
+  compress.ExpectOnly({"enabled", "set_size", "lambdas", "pools", "max_accuracy_drop", "epochs",
+                       "fine_tune_images", "rows", "cols", "measurement"});
+  CompressStep& step_compress = spec.compress;
+  step_compress.enabled = compress.Bool("enabled", step_compress.enabled);
+  step_compress.set_size =
+      static_cast<int>(compress.Int("set_size", step_compress.set_size, 2, 256));
+  step_compress.lambdas = compress.DoubleList("lambdas", step_compress.lambdas, 0, 1e12);
+  const std::vector<std::int64_t> default_pools(step_compress.pools.begin(),
+                                                step_compress.pools.end());
+  const auto pools = compress.IntList("pools", default_pools, 2, 256);
+  step_compress.pools.assign(pools.begin(), pools.end());
+  step_compress.max_accuracy_drop =
+      compress.Double("max_accuracy_drop", step_compress.max_accuracy_drop, 0, 1);
+  step_compress.epochs = static_cast<int>(compress.Int("epochs", step_compress.epochs, 0, 100));
+  step_compress.fine_tune_images = static_cast<int>(
+      compress.Int("fine_tune_images", step_compress.fine_tune_images, 0, 10'000'000));
+  step_compress.array.rows =
+      static_cast<int>(compress.Int("rows", step_compress.array.rows, 1, kMaxArraySize));
+  step_compress.array.cols =
+      static_cast<int>(compress.Int("cols", step_compress.array.cols, 1, 1024));
+  step_compress.measurement = ReadMeasurement(compress, step_compress.measurement);
   // One seed and one thread count for the whole run unless the section sets its own.
   if (!root.Section("train").Has("seed")) {
     spec.train.seed = spec.seed;
@@ -111,14 +133,21 @@ std::string DumpRunSpec(const RunSpec& spec) {
              "characterize:\n  liberty: {}\n  cycles: {}\n  measurement: {}\n"
              "rtl_check:\n  images: {}\n"
              "correlate:\n  images: {}\n  rows: {}\n  cols: {}\n  measurement: {}\n"
-             "  cycles_per_class: {}\n",
+             "  cycles_per_class: {}\n"
+             "compress:\n  enabled: {}\n  set_size: {}\n  lambdas: [{}]\n  pools: [{}]\n"
+             "  max_accuracy_drop: {}\n  epochs: {}\n  fine_tune_images: {}\n  rows: {}\n"
+             "  cols: {}\n  measurement: {}\n",
              spec.seed, spec.threads, spec.array.rows, spec.array.cols,
              spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
              fmt::join(spec.rtl_regress.extra_sizes, ", "),
              YamlQuoted(spec.characterize.liberty.string()), spec.characterize.cycles,
              power::MeasurementName(spec.characterize.measurement), spec.rtl_check.images,
              spec.correlate.images, spec.correlate.array.rows, spec.correlate.array.cols,
-             power::MeasurementName(spec.correlate.measurement), spec.correlate.cycles_per_class) +
+             power::MeasurementName(spec.correlate.measurement), spec.correlate.cycles_per_class,
+             spec.compress.enabled, spec.compress.set_size, fmt::join(spec.compress.lambdas, ", "),
+             fmt::join(spec.compress.pools, ", "), spec.compress.max_accuracy_drop,
+             spec.compress.epochs, spec.compress.fine_tune_images, spec.compress.array.rows,
+             spec.compress.array.cols, power::MeasurementName(spec.compress.measurement)) +
          qat::DumpTrainSpec(spec.train);
 }
 

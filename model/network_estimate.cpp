@@ -225,15 +225,27 @@ std::vector<ScopedEnergy> NetworkEstimate::Estimate(
 }
 
 std::vector<double> NetworkEstimate::WeightEnergy(int gemm) const {
-  const Layer& layer = layers_.at(static_cast<std::size_t>(gemm));
+  if (gemm < 0 || gemm >= gemms()) {
+    throw std::out_of_range("NetworkEstimate::WeightEnergy: no such GEMM");
+  }
+  return WeightEnergyOver(std::span(layers_).subspan(static_cast<std::size_t>(gemm), 1));
+}
+
+std::vector<double> NetworkEstimate::WeightEnergy() const {
+  return WeightEnergyOver(layers_);
+}
+
+std::vector<double> NetworkEstimate::WeightEnergyOver(std::span<const Layer> layers) const {
   std::vector<double> energy(kWeightValues, 0);
   double total = 0;
-  for (int row = 0; row < array_.rows; ++row) {
-    const double cycles = layer.row_cycles[static_cast<std::size_t>(row)];
-    total += cycles;
-    for (int w = 0; w < kWeightValues; ++w) {
-      energy[static_cast<std::size_t>(w)] +=
-          cycles * layer.row_fj[static_cast<std::size_t>(row * kWeightValues + w)];
+  for (const Layer& layer : layers) {
+    for (int row = 0; row < array_.rows; ++row) {
+      const double cycles = layer.row_cycles[static_cast<std::size_t>(row)];
+      total += cycles;
+      for (int w = 0; w < kWeightValues; ++w) {
+        energy[static_cast<std::size_t>(w)] +=
+            cycles * layer.row_fj[static_cast<std::size_t>(row * kWeightValues + w)];
+      }
     }
   }
   for (double& e : energy) {

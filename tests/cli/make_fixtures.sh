@@ -33,6 +33,8 @@ rtl_regress: {random_tiles: 4, conv_tiles: 0, extra_sizes: [4]}
 characterize: {cycles: 300, measurement: zero-delay}
 rtl_check: {images: 1}
 correlate: {images: 1, rows: 8, cols: 8, measurement: zero-delay, cycles_per_class: 40}
+compress: {lambdas: [1000], pools: [32], epochs: 1, fine_tune_images: 200, rows: 8, cols: 8,
+           measurement: zero-delay}
 train:
   train_limit: 300
   validation_size: 100

@@ -1,10 +1,13 @@
 // Run configurations: defaults, overrides, and one-line errors for bad input.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "powersel/common/errors.hpp"
 #include "powersel/flow/run.hpp"
+#include "powersel/qat/quantized_network.hpp"
 
 using namespace powersel::flow;
 
@@ -33,9 +36,13 @@ TEST_CASE("the stored configuration reads back to the same spec", "[flow]") {
   RunSpec spec = DefaultRunSpec();
   spec.seed = 42;
   spec.rtl_regress.extra_sizes = {4, 16};
+  spec.compress.lambdas = {0.5, 250, 1e4};
+  spec.compress.enabled = false;
   const RunSpec again = LoadRunSpec(WriteConfig("powersel_cfg_dump.yaml", DumpRunSpec(spec)));
   CHECK(again.seed == 42);
   CHECK(again.rtl_regress.extra_sizes == std::vector<int>{4, 16});
+  CHECK(again.compress.lambdas == std::vector<double>{0.5, 250, 1e4});
+  CHECK_FALSE(again.compress.enabled);
   CHECK(DumpRunSpec(again) == DumpRunSpec(spec));
 }
 
@@ -64,6 +71,12 @@ TEST_CASE("bad configurations name the file and the field", "[flow]") {
   CHECK_THROWS_WITH(LoadRunSpec(range), Contains("array.rows: expected an integer in [1, 64]"));
   const auto list = WriteConfig("powersel_cfg_list.yaml", "rtl_regress: {extra_sizes: [4, x]}\n");
   CHECK_THROWS_WITH(LoadRunSpec(list), Contains("rtl_regress.extra_sizes[1]"));
+  const auto lambdas = WriteConfig("powersel_cfg_lambdas.yaml", "compress: {lambdas: [100, -1]}\n");
+  CHECK_THROWS_WITH(LoadRunSpec(lambdas), Contains("compress.lambdas[1]: expected a number in"));
+  const auto drop = WriteConfig("powersel_cfg_drop.yaml", "compress: {max_accuracy_drop: 2}\n");
+  CHECK_THROWS_WITH(LoadRunSpec(drop), Contains("compress.max_accuracy_drop"));
+  const auto empty = WriteConfig("powersel_cfg_empty.yaml", "compress: {pools: []}\n");
+  CHECK_THROWS_WITH(LoadRunSpec(empty), Contains("compress.pools: expected a non-empty list"));
   const auto broken = WriteConfig("powersel_cfg_broken.yaml", "seed: [1,\n");
   CHECK_THROWS_AS(LoadRunSpec(broken), powersel::InputError);
   CHECK_THROWS_WITH(LoadRunSpec("/nonexistent/run.yaml"), Contains("cannot open"));
@@ -79,15 +92,42 @@ TEST_CASE("a small run writes its config, the contract JSON and both reports", "
   spec.train.data.train_limit = 400;
   spec.train.data.validation_size = 100;
   spec.train.data.test_limit = 200;
+  spec.compress.lambdas = {1000};
+  spec.compress.pools = {32};
+  spec.compress.epochs = 1;
+  spec.compress.fine_tune_images = 200;
   const auto out = std::filesystem::temp_directory_path() / "powersel_small_run";
   std::filesystem::remove_all(out);
   const RunOutcome outcome = RunPipeline(spec, out);
   CHECK(outcome.passed);
-  for (const char* file : {"config.yaml", "rtl-regress.json", "rtl-regress_toggles.csv",
-                           "rtl-regress-8x8.json", "characterize.json", "mac_energy.csv",
-                           "train.json", "network.qnet.json", "report.md", "report.html"}) {
+  for (const char* file :
+       {"config.yaml", "rtl-regress.json", "rtl-regress_toggles.csv", "rtl-regress-8x8.json",
+        "characterize.json", "mac_energy.csv", "train.json", "network.qnet.json", "report.md",
+        "report.html", "compress.json", "compress_pareto.csv", "compress/ours-lambda1000.json",
+        "compress/baseline-pool32.qnet.json"}) {
     CAPTURE(file);
     CHECK(std::filesystem::exists(out / file));
+  }
+  // Every compressed network keeps to its allowed sets, layer by layer, and 0 is in each.
+  for (const char* name : {"ours-lambda1000", "baseline-pool32"}) {
+    CAPTURE(name);
+    const auto point =
+        nlohmann::json::parse(std::ifstream(out / "compress" / (std::string(name) + ".json")));
+    const powersel::qat::QuantizedNetwork network =
+        powersel::qat::ReadQuantizedNetwork(out / "compress" / (std::string(name) + ".qnet.json"));
+    std::size_t gemm = 0;
+    for (const powersel::qat::QuantLayer& layer : network.layers) {
+      if (!layer.IsGemm()) {
+        continue;
+      }
+      const auto set = point.at("sets").at(gemm++).get<std::vector<int>>();
+      CHECK(std::find(set.begin(), set.end(), 0) != set.end());
+      CHECK(static_cast<int>(set.size()) <= spec.compress.set_size);
+      for (const std::int8_t w : layer.weights) {
+        REQUIRE(std::find(set.begin(), set.end(), w) != set.end());
+      }
+    }
+    CHECK(gemm == point.at("sets").size());
   }
   std::ifstream json_file(out / "rtl-regress.json");
   const std::string json((std::istreambuf_iterator<char>(json_file)),

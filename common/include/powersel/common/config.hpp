@@ -48,8 +48,14 @@ class ConfigNode {
 
   std::vector<std::int64_t> IntList(std::string_view key, const std::vector<std::int64_t>& fallback,
                                     std::int64_t min, std::int64_t max) const;
+  std::vector<double> DoubleList(std::string_view key, const std::vector<double>& fallback,
+                                 double min, double max) const;
 
  private:
+  template <typename T>
+  std::vector<T> List(std::string_view key, const std::vector<T>& fallback, T min, T max,
+                      const char* one, const char* many) const;
+
   ConfigNode(std::shared_ptr<const std::string> file, std::string path,
              std::unique_ptr<YAML::Node> node);
 

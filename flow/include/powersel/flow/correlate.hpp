@@ -51,6 +51,32 @@ NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const 
                                     tb::ArrayShape array, const model::TransitionClasses& classes,
                                     std::uint64_t seed, std::size_t sample_cycles);
 
+// A network's GEMM layers (indices into its layers), their weight matrices as the array
+// holds them (K x N) and their shapes.
+struct GemmWeights {
+  std::vector<int> layers;
+  std::vector<Matrix<std::int8_t>> weights;
+  std::vector<std::pair<int, int>> shapes;
+};
+GemmWeights WeightsOf(const qat::QuantizedNetwork& network, tb::ArrayShape array);
+
+// The whole-network estimate of a network from its statistics (CaptureStatistics of it).
+model::NetworkEstimate EstimateOf(const model::MacTable& table, tb::ArrayShape array,
+                                  const GemmWeights& gemms, const NetworkStatistics& statistics,
+                                  const power::EdgeFlipFlopEnergy& edge);
+
+// The MAC table a run's comparisons read, on the PE of the array mapped to spec.liberty (the
+// build's own mapping for the default liberty, else mapped into `dir`/synth), measured on
+// real PE streams of `trained`'s tiles first (`sample_cycles` of them); cached beside the
+// netlist.
+struct RunTable {
+  power::MappedDesign design;
+  model::MacTable table;
+};
+RunTable MeasureRunTable(const model::MacTableSpec& spec, const qat::QuantizedNetwork& trained,
+                         const LayerInputs& inputs, tb::ArrayShape array, std::uint64_t seed,
+                         std::size_t sample_cycles, const std::filesystem::path& dir);
+
 // A network with weights changed the way a selection might change them: pruned to a share of
 // zeros, projected onto powers of two, or onto a few random values per layer.
 struct NetworkVariant {

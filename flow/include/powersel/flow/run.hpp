@@ -45,6 +45,21 @@ struct CorrelateStep {
   int cycles_per_class = 100;
 };
 
+// Energy-aware weight selection and the baseline (powersel compress) from the trained
+// network; `enabled: false` turns it off. Short fine-tuning, so that the run stays within
+// minutes; the README gives a longer one.
+struct CompressStep {
+  bool enabled = true;
+  int set_size = 16;
+  std::vector<double> lambdas = {300, 1000, 2000};
+  std::vector<int> pools = {24, 32, 64};
+  double max_accuracy_drop = 0.02;
+  int epochs = 2;
+  int fine_tune_images = 20'000;
+  tb::ArrayShape array{16, 16};
+  power::Measurement measurement = power::Measurement::kTimed;
+};
+
 struct RunSpec {
   std::uint64_t seed = 1;
   int threads = 1;
@@ -54,6 +69,7 @@ struct RunSpec {
   qat::TrainSpec train;
   RtlCheckStep rtl_check;
   CorrelateStep correlate;
+  CompressStep compress;
 };
 
 // The embedded default, used when no configuration file is given.

@@ -42,6 +42,10 @@ class NetworkEstimate {
   // E_l(w), w = -128..127: datapath fJ of a streaming cycle of a used PE holding w, over
   // GEMM `gemm`'s rows as its busy cycles weigh them.
   std::vector<double> WeightEnergy(int gemm) const;
+  // The same over every layer's rows: one energy per weight value for the whole network,
+  // the global activity model of a layer-agnostic selection.
+  std::vector<double> WeightEnergy() const;
+  int gemms() const { return static_cast<int>(layers_.size()); }
 
  private:
   struct Layer {
@@ -55,6 +59,9 @@ class NetworkEstimate {
     double idle_stream_fj = 0;          // unused PEs' streaming cycles, priced
     double edge_fj = 0;
   };
+  // E(w) over `layers`' rows, weighted by their streaming cycles.
+  std::vector<double> WeightEnergyOver(std::span<const Layer> layers) const;
+
   const MacTable* table_;
   std::vector<float> load_pair_fj_;  // by TransitionClasses::LoadClass (zero activation)
   tb::ArrayShape array_;
