@@ -101,6 +101,9 @@ void AddCompressCommand(CLI::App& app, int& exit_status) {
   command->add_option("--epochs", spec.fine_tune.epochs, "Fine-tuning epochs per network")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
+  command->add_option("--learning-rate", spec.fine_tune.learning_rate, "Fine-tuning step (Adam)")
+      ->check(CLI::Range(1e-7, 1.0))
+      ->capture_default_str();
   command
       ->add_option("--fine-tune-images", spec.fine_tune_images,
                    "Training images per fine-tuning epoch (0: all)")

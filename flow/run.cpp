@@ -184,6 +184,7 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
     compress.baseline_pools = spec.compress.pools;
     compress.max_accuracy_drop = spec.compress.max_accuracy_drop;
     compress.fine_tune.epochs = spec.compress.epochs;
+    compress.fine_tune.learning_rate = spec.compress.learning_rate;
     compress.fine_tune.seed = spec.seed;
     compress.fine_tune.threads = spec.threads;
     compress.fine_tune_images = static_cast<std::size_t>(spec.compress.fine_tune_images);

@@ -67,6 +67,7 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
       correlate.Int("cycles_per_class", step_correlate.cycles_per_class, 16, 1'000'000));
   const ConfigNode compress = root.Section("compress");
   compress.ExpectOnly({"enabled", "set_size", "lambdas", "pools", "max_accuracy_drop", "epochs",
+                       "learning_rate",
                        "fine_tune_images", "rows", "cols", "measurement"});
   CompressStep& step_compress = spec.compress;
   step_compress.enabled = compress.Bool("enabled", step_compress.enabled);
@@ -80,6 +81,8 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   step_compress.max_accuracy_drop =
       compress.Double("max_accuracy_drop", step_compress.max_accuracy_drop, 0, 1);
   step_compress.epochs = static_cast<int>(compress.Int("epochs", step_compress.epochs, 0, 100));
+  step_compress.learning_rate =
+      compress.Double("learning_rate", step_compress.learning_rate, 1e-7, 1.0);
   step_compress.fine_tune_images = static_cast<int>(
       compress.Int("fine_tune_images", step_compress.fine_tune_images, 0, 10'000'000));
   step_compress.array.rows =
@@ -135,7 +138,8 @@ std::string DumpRunSpec(const RunSpec& spec) {
              "correlate:\n  images: {}\n  rows: {}\n  cols: {}\n  measurement: {}\n"
              "  cycles_per_class: {}\n"
              "compress:\n  enabled: {}\n  set_size: {}\n  lambdas: [{}]\n  pools: [{}]\n"
-             "  max_accuracy_drop: {}\n  epochs: {}\n  fine_tune_images: {}\n  rows: {}\n"
+             "  max_accuracy_drop: {}\n  epochs: {}\n  learning_rate: {}\n"
+             "  fine_tune_images: {}\n  rows: {}\n"
              "  cols: {}\n  measurement: {}\n",
              spec.seed, spec.threads, spec.array.rows, spec.array.cols,
              spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
@@ -146,7 +150,8 @@ std::string DumpRunSpec(const RunSpec& spec) {
              power::MeasurementName(spec.correlate.measurement), spec.correlate.cycles_per_class,
              spec.compress.enabled, spec.compress.set_size, fmt::join(spec.compress.lambdas, ", "),
              fmt::join(spec.compress.pools, ", "), spec.compress.max_accuracy_drop,
-             spec.compress.epochs, spec.compress.fine_tune_images, spec.compress.array.rows,
+             spec.compress.epochs, spec.compress.learning_rate, spec.compress.fine_tune_images,
+             spec.compress.array.rows,
              spec.compress.array.cols, power::MeasurementName(spec.compress.measurement)) +
          qat::DumpTrainSpec(spec.train);
 }

@@ -88,7 +88,8 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
   const int size = std::min(spec.set_size, candidates);
 
   // Start greedily: from {0}, add the candidate that lowers the weights' cost the most, until
-  // the set is full (quantile starts leave Lloyd in poor local minima on peaked layers).
+  // the set is full or no candidate lowers it (quantile starts leave Lloyd in poor local
+  // minima on peaked layers; a value no weight goes to would only look like a choice).
   std::vector<std::int8_t> values = {0};
   std::vector<double> best(kCodes);
   for (int code = -128; code < 128; ++code) {
@@ -114,6 +115,9 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
         best_gain = gain;
         chosen = value;
       }
+    }
+    if (best_gain <= 0) {
+      break;
     }
     values.push_back(static_cast<std::int8_t>(chosen));
     for (int code = -128; code < 128; ++code) {

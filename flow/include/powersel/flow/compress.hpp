@@ -26,10 +26,10 @@ struct CompressSpec {
   int set_size = 16;  // values per layer (ours) and in the baseline's one set, 0 included
   // Ours: the energy weight lambda (squared code steps per unit of normalised energy), one
   // compressed network each; a layer's lambda is scaled by its share of the energy.
-  std::vector<double> energy_weights = {0, 30, 100, 300, 1000};
+  std::vector<double> energy_weights = {1000, 1500, 2000};
   // The baseline: its values drawn from the n cheapest codes of the global model, one
   // network per n (n = set size: the cheapest codes themselves; 256: plain k-means).
-  std::vector<int> baseline_pools = {16, 24, 32, 64, 256};
+  std::vector<int> baseline_pools = {28, 32, 64};
   double max_accuracy_drop = 0.02;  // validation top-1 below the trained network's
   qat::FineTuneSpec fine_tune;
   std::size_t fine_tune_images = 20'000;  // training images per fine-tuning epoch, 0: all

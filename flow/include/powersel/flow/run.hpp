@@ -51,10 +51,11 @@ struct CorrelateStep {
 struct CompressStep {
   bool enabled = true;
   int set_size = 16;
-  std::vector<double> lambdas = {300, 1000, 2000};
-  std::vector<int> pools = {24, 32, 64};
+  std::vector<double> lambdas = {1000, 1500, 2000};
+  std::vector<int> pools = {28, 32, 64};
   double max_accuracy_drop = 0.02;
-  int epochs = 2;
+  int epochs = 3;
+  double learning_rate = 5e-4;
   int fine_tune_images = 20'000;
   tb::ArrayShape array{16, 16};
   power::Measurement measurement = power::Measurement::kTimed;

@@ -13,7 +13,7 @@ namespace powersel::qat {
 inline constexpr int kCodes = 256;  // int8 codes -128..127, index code + 128
 
 struct WeightSetSpec {
-  int set_size = 16;  // values in S, 0 included (2..256)
+  int set_size = 16;  // values in S at most, 0 included (2..256): no value no weight needs
   // lambda: what a unit of normalised energy (E / its mean over the candidates) is worth in
   // squared code steps. 0 chooses by quantisation error alone (k-means on the codes).
   double energy_weight = 0;
