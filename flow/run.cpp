@@ -20,6 +20,18 @@ namespace powersel::flow {
 
 namespace {
 
+// The MAC table the run's correlate and compress steps read: the run's liberty, seed and
+// threads; one cycles-per-class setting for both, so that they share the cached table.
+model::MacTableSpec RunTableSpec(const RunSpec& spec, power::Measurement measurement) {
+  model::MacTableSpec table;
+  table.liberty = spec.characterize.liberty;
+  table.measurement = measurement;
+  table.cycles_per_class = spec.correlate.cycles_per_class;
+  table.seed = spec.seed;
+  table.threads = spec.threads;
+  return table;
+}
+
 std::vector<tb::ArrayShape> RegressedShapes(const RunSpec& spec) {
   std::vector<tb::ArrayShape> shapes = {spec.array};
   for (const int size : spec.rtl_regress.extra_sizes) {
@@ -166,11 +178,7 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
     CorrelateSpec correlate;
     correlate.array = spec.correlate.array;
     correlate.images = spec.correlate.images;
-    correlate.table.liberty = spec.characterize.liberty;
-    correlate.table.measurement = spec.correlate.measurement;
-    correlate.table.cycles_per_class = spec.correlate.cycles_per_class;
-    correlate.table.seed = spec.seed;
-    correlate.table.threads = spec.threads;
+    correlate.table = RunTableSpec(spec, spec.correlate.measurement);
     correlate.seed = spec.seed;
     correlate.threads = spec.threads;
     correlation = CorrelateRun(correlate, training.training.network, inputs.data.test, out);
@@ -189,11 +197,7 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
     compress.fine_tune.threads = spec.threads;
     compress.fine_tune_images = static_cast<std::size_t>(spec.compress.fine_tune_images);
     compress.array = spec.compress.array;
-    compress.table.liberty = spec.characterize.liberty;
-    compress.table.measurement = spec.compress.measurement;
-    compress.table.cycles_per_class = spec.correlate.cycles_per_class;
-    compress.table.seed = spec.seed;
-    compress.table.threads = spec.threads;
+    compress.table = RunTableSpec(spec, spec.compress.measurement);
     compress.seed = spec.seed;
     compression = Compress(compress, spec.train, out, out);
     WriteCompression(out, *compression);

@@ -67,8 +67,7 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
       correlate.Int("cycles_per_class", step_correlate.cycles_per_class, 16, 1'000'000));
   const ConfigNode compress = root.Section("compress");
   compress.ExpectOnly({"enabled", "set_size", "lambdas", "pools", "max_accuracy_drop", "epochs",
-                       "learning_rate",
-                       "fine_tune_images", "rows", "cols", "measurement"});
+                       "learning_rate", "fine_tune_images", "rows", "cols", "measurement"});
   CompressStep& step_compress = spec.compress;
   step_compress.enabled = compress.Bool("enabled", step_compress.enabled);
   step_compress.set_size =
@@ -151,8 +150,8 @@ std::string DumpRunSpec(const RunSpec& spec) {
              spec.compress.enabled, spec.compress.set_size, fmt::join(spec.compress.lambdas, ", "),
              fmt::join(spec.compress.pools, ", "), spec.compress.max_accuracy_drop,
              spec.compress.epochs, spec.compress.learning_rate, spec.compress.fine_tune_images,
-             spec.compress.array.rows,
-             spec.compress.array.cols, power::MeasurementName(spec.compress.measurement)) +
+             spec.compress.array.rows, spec.compress.array.cols,
+             power::MeasurementName(spec.compress.measurement)) +
          qat::DumpTrainSpec(spec.train);
 }
 
