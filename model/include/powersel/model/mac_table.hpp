@@ -36,9 +36,9 @@ class MacTable {
   }
   // The PE's clock per cycle (pins of its flip-flops and the clock net), whatever the weight.
   double clock_fj() const { return clock_fj_; }
-  // Mean datapath energy of a PE cycle while weights shift through it (weight loading), per
-  // load class: with a zero activation at its input the product stays zero and only the
-  // weight register moves, with a nonzero one each shifted weight changes product and sum.
+  // Mean datapath energy of a weight-load cycle (the weight register moving), per
+  // TransitionClasses::LoadClass: the register's (old, new) pair under a zero activation, its
+  // Hamming distance under a nonzero one.
   double load_cycle_fj(int load_class) const {
     return load_cycle_fj_[static_cast<std::size_t>(load_class)];
   }
