@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "powersel/common/errors.hpp"
+#include "powersel/flow/compress.hpp"
 #include "powersel/flow/run.hpp"
 #include "powersel/qat/quantized_network.hpp"
 
@@ -128,6 +129,28 @@ TEST_CASE("a small run writes its config, the contract JSON and both reports", "
       }
     }
     CHECK(gemm == point.at("sets").size());
+  }
+  // A second compression into the same directory reads every network back instead of
+  // fine-tuning it again, with the same figures.
+  {
+    const nlohmann::json first = nlohmann::json::parse(std::ifstream(out / "compress.json"));
+    CompressSpec again;
+    again.energy_weights = spec.compress.lambdas;
+    again.baseline_pools = spec.compress.pools;
+    again.fine_tune.epochs = spec.compress.epochs;
+    again.fine_tune_images = static_cast<std::size_t>(spec.compress.fine_tune_images);
+    again.table.cycles_per_class = spec.correlate.cycles_per_class;
+    const CompressResult resumed = Compress(again, spec.train, out, out);
+    REQUIRE(resumed.points.size() == 2);
+    for (const CompressPoint& point : resumed.points) {
+      CAPTURE(point.name);
+      CHECK(point.reused);
+    }
+    CHECK(resumed.points[0].validation_top1 ==
+          first.at("sweep").at(0).at("validation_top1").get<double>());
+    CHECK(resumed.points[1].energy.datapath ==
+          Approx(first.at("sweep").at(1).at("predicted_fj").at("datapath").get<double>())
+              .epsilon(1e-12));
   }
   std::ifstream json_file(out / "rtl-regress.json");
   const std::string json((std::istreambuf_iterator<char>(json_file)),
