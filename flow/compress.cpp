@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "energy_json.hpp"
 #include "powersel/common/errors.hpp"
 #include "powersel/common/files.hpp"
 #include "powersel/common/progress.hpp"
@@ -43,15 +44,6 @@ model::ScopedEnergy Total(const std::vector<model::ScopedEnergy>& layers) {
   return total;
 }
 
-nlohmann::json EnergyJson(const model::ScopedEnergy& energy) {
-  return {{"datapath", energy.datapath}, {"pe", energy.pe}, {"array", energy.array}};
-}
-
-model::ScopedEnergy EnergyFromJson(const nlohmann::json& json) {
-  return {json.at("datapath").get<double>(), json.at("pe").get<double>(),
-          json.at("array").get<double>()};
-}
-
 // What makes a point's result: its inputs, so that an interrupted run reuses only its own.
 std::string PointKey(const CompressSpec& spec, const std::string& trained_text,
                      const CompressPoint& point) {
@@ -76,7 +68,7 @@ bool ReadPoint(const std::filesystem::path& file, const std::string& key, Compre
     }
     point.sets = json.at("sets").get<std::vector<std::vector<std::int8_t>>>();
     for (const nlohmann::json& layer : json.at("layer_energy_fj")) {
-      point.layer_energy.push_back(EnergyFromJson(layer));
+      point.layer_energy.push_back(detail::ScopedEnergyFromJson(layer));
     }
     point.energy = Total(point.layer_energy);
     point.validation_top1 = json.at("validation_top1").get<double>();
@@ -92,7 +84,7 @@ void WritePoint(const std::filesystem::path& file, const std::string& key,
                 const CompressPoint& point) {
   nlohmann::json layers = nlohmann::json::array();
   for (const model::ScopedEnergy& layer : point.layer_energy) {
-    layers.push_back(EnergyJson(layer));
+    layers.push_back(detail::ScopedEnergyJson(layer));
   }
   WriteJsonAtomically(file, {{"key", key},
                              {"method", point.method},

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "energy_json.hpp"
 #include "powersel/common/files.hpp"
 #include "powersel/common/gnuplot.hpp"
 #include "powersel/flow/compress.hpp"
@@ -12,9 +13,7 @@ namespace powersel::flow {
 
 namespace {
 
-nlohmann::json Scopes(const model::ScopedEnergy& energy) {
-  return {{"datapath", energy.datapath}, {"pe", energy.pe}, {"array", energy.array}};
-}
+using detail::ScopedEnergyJson;
 
 nlohmann::json PointJson(const CompressResult& result, const CompressPoint& point) {
   nlohmann::json sets = nlohmann::json::object();
@@ -24,8 +23,8 @@ nlohmann::json PointJson(const CompressResult& result, const CompressPoint& poin
   return {{"method", point.method},
           {"knob", point.knob},
           {"network", "compress/" + point.name + ".qnet.json"},
-          {"predicted_fj", Scopes(point.energy)},
-          {"reduction", Scopes(result.Reduction(point.energy))},
+          {"predicted_fj", ScopedEnergyJson(point.energy)},
+          {"reduction", ScopedEnergyJson(result.Reduction(point.energy))},
           {"validation_top1", point.validation_top1},
           {"test_top1", point.test_top1},
           {"allowed_sets", sets}};
@@ -51,7 +50,7 @@ void WriteCompression(const std::filesystem::path& dir, const CompressResult& re
   for (std::size_t g = 0; g < result.layer_names.size(); ++g) {
     layers.push_back({{"layer", result.layer_names[g]},
                       {"datapath_share", result.layer_share[g]},
-                      {"predicted_fj", Scopes(result.trained_layer_energy[g])}});
+                      {"predicted_fj", ScopedEnergyJson(result.trained_layer_energy[g])}});
   }
   WriteJsonAtomically(
       dir / "compress.json",
@@ -59,13 +58,13 @@ void WriteCompression(const std::filesystem::path& dir, const CompressResult& re
        {"level", "model"},
        {"array", {{"rows", result.array.rows}, {"cols", result.array.cols}}},
        {"trained",
-        {{"predicted_fj", Scopes(result.trained_energy)},
+        {{"predicted_fj", ScopedEnergyJson(result.trained_energy)},
          {"validation_top1", result.trained_validation_top1},
          {"test_top1", result.trained_test_top1},
          {"layers", layers}}},
        {"bound_all_zero",
-        {{"predicted_fj", Scopes(result.all_zero_energy)},
-         {"reduction", Scopes(result.Reduction(result.all_zero_energy))}}},
+        {{"predicted_fj", ScopedEnergyJson(result.all_zero_energy)},
+         {"reduction", ScopedEnergyJson(result.Reduction(result.all_zero_energy))}}},
        {"max_accuracy_drop", result.max_accuracy_drop},
        {"ours", Chosen(result, result.chosen_ours)},
        {"baseline", Chosen(result, result.chosen_baseline)},

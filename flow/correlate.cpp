@@ -57,6 +57,22 @@ std::vector<TileEnergy> SumBy(const std::vector<TileEnergy>& tiles, bool per_lay
 // Repeats of the estimate timed, so that one lasts long enough for the clock.
 constexpr int kEstimateRepeats = 20;
 
+// Pearson r, Spearman rho and relative errors of `predicted` against `measured`.
+FitStats FitOf(const std::vector<double>& measured, const std::vector<double>& predicted) {
+  FitStats fit;
+  for (std::size_t i = 0; i < measured.size(); ++i) {
+    const double error = std::abs(predicted[i] - measured[i]) / measured[i];
+    fit.mean_rel_err += error;
+    fit.max_rel_err = std::max(fit.max_rel_err, error);
+  }
+  if (measured.size() >= 2) {
+    fit.mean_rel_err /= static_cast<double>(measured.size());
+    fit.pearson_r = PearsonR(measured, predicted);
+    fit.spearman_rho = SpearmanRho(measured, predicted);
+  }
+  return fit;
+}
+
 }  // namespace
 
 FitStats CorrelateResult::Compare(EnergySource source, EnergySource reference,
@@ -76,39 +92,21 @@ FitStats CorrelateResult::Compare(EnergySource source, EnergySource reference,
   };
   std::vector<double> measured;
   std::vector<double> predicted;
-  FitStats fit;
   for (const TileEnergy& tile : tiles) {
     measured.push_back(Scope(energy_of(tile, reference), scope));
     predicted.push_back(Scope(energy_of(tile, source), scope));
-    const double error = std::abs(predicted.back() - measured.back()) / measured.back();
-    fit.mean_rel_err += error;
-    fit.max_rel_err = std::max(fit.max_rel_err, error);
   }
-  if (tiles.size() >= 2) {
-    fit.mean_rel_err /= static_cast<double>(tiles.size());
-    fit.pearson_r = PearsonR(measured, predicted);
-    fit.spearman_rho = SpearmanRho(measured, predicted);
-  }
-  return fit;
+  return FitOf(measured, predicted);
 }
 
 FitStats CorrelateResult::EstimateFit(bool from_trained, const std::string& scope) const {
   std::vector<double> measured;
   std::vector<double> estimated;
-  FitStats fit;
   for (const LayerEstimate& layer : estimates) {
     measured.push_back(Scope(layer.measured, scope));
     estimated.push_back(Scope(from_trained ? layer.from_trained : layer.own, scope));
-    const double error = std::abs(estimated.back() - measured.back()) / measured.back();
-    fit.mean_rel_err += error;
-    fit.max_rel_err = std::max(fit.max_rel_err, error);
   }
-  if (estimates.size() >= 2) {
-    fit.mean_rel_err /= static_cast<double>(estimates.size());
-    fit.pearson_r = PearsonR(measured, estimated);
-    fit.spearman_rho = SpearmanRho(measured, estimated);
-  }
-  return fit;
+  return FitOf(measured, estimated);
 }
 
 std::vector<TileEnergy> CorrelateResult::Layers() const {

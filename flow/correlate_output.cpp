@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "energy_json.hpp"
 #include "powersel/common/files.hpp"
 #include "powersel/common/gnuplot.hpp"
 #include "powersel/flow/correlate.hpp"
@@ -14,21 +15,25 @@ namespace {
 
 constexpr const char* kScopes[] = {"datapath", "pe", "array"};
 
-nlohmann::json Energy(const model::ScopedEnergy& energy) {
-  return {{"datapath", energy.datapath}, {"pe", energy.pe}, {"array", energy.array}};
-}
+using detail::ScopedEnergyJson;
 
-nlohmann::json Fits(const CorrelateResult& result, EnergySource source,
-                    EnergySource reference = EnergySource::kGateLevel) {
+// Per scope, the fit `fit_of(scope)` gives.
+template <typename FitOfScope>
+nlohmann::json FitsJson(FitOfScope fit_of) {
   nlohmann::json fits = nlohmann::json::object();
   for (const char* scope : kScopes) {
-    const FitStats fit = result.Compare(source, reference, scope);
+    const FitStats fit = fit_of(scope);
     fits[scope] = {{"pearson_r", fit.pearson_r},
                    {"spearman_rho", fit.spearman_rho},
                    {"mean_rel_err", fit.mean_rel_err},
                    {"max_rel_err", fit.max_rel_err}};
   }
   return fits;
+}
+
+nlohmann::json Fits(const CorrelateResult& result, EnergySource source,
+                    EnergySource reference = EnergySource::kGateLevel) {
+  return FitsJson([&](const char* scope) { return result.Compare(source, reference, scope); });
 }
 
 double RelErr(double predicted, double measured) {
@@ -127,15 +132,7 @@ nlohmann::json RtlToggle(const CorrelateResult& result) {
 }
 
 nlohmann::json EstimateFits(const CorrelateResult& result, bool from_trained) {
-  nlohmann::json fits = nlohmann::json::object();
-  for (const char* scope : kScopes) {
-    const FitStats fit = result.EstimateFit(from_trained, scope);
-    fits[scope] = {{"pearson_r", fit.pearson_r},
-                   {"spearman_rho", fit.spearman_rho},
-                   {"mean_rel_err", fit.mean_rel_err},
-                   {"max_rel_err", fit.max_rel_err}};
-  }
-  return fits;
+  return FitsJson([&](const char* scope) { return result.EstimateFit(from_trained, scope); });
 }
 
 nlohmann::json Estimates(const CorrelateResult& result) {
@@ -143,9 +140,9 @@ nlohmann::json Estimates(const CorrelateResult& result) {
   for (const LayerEstimate& layer : result.estimates) {
     layers.push_back({{"network", layer.network},
                       {"layer", result.layer_names[static_cast<std::size_t>(layer.layer)]},
-                      {"measured_fj", Energy(layer.measured)},
-                      {"own_statistics_fj", Energy(layer.own)},
-                      {"trained_statistics_fj", Energy(layer.from_trained)},
+                      {"measured_fj", ScopedEnergyJson(layer.measured)},
+                      {"own_statistics_fj", ScopedEnergyJson(layer.own)},
+                      {"trained_statistics_fj", ScopedEnergyJson(layer.from_trained)},
                       {"rel_err", RelErrs(layer.own, layer.measured)},
                       {"trained_statistics_rel_err", RelErrs(layer.from_trained, layer.measured)}});
   }
@@ -165,9 +162,9 @@ void WriteCorrelation(const std::filesystem::path& dir, const CorrelateResult& r
     layers.push_back({{"network", layer.network},
                       {"layer", result.layer_names[static_cast<std::size_t>(layer.layer)]},
                       {"cycles", layer.cycles},
-                      {"measured_fj", Energy(layer.measured)},
-                      {"predicted_fj", Energy(layer.layer_aware)},
-                      {"agnostic_fj", Energy(layer.layer_agnostic)},
+                      {"measured_fj", ScopedEnergyJson(layer.measured)},
+                      {"predicted_fj", ScopedEnergyJson(layer.layer_aware)},
+                      {"agnostic_fj", ScopedEnergyJson(layer.layer_agnostic)},
                       {"rel_err", RelErrs(layer.layer_aware, layer.measured)},
                       {"agnostic_rel_err", RelErrs(layer.layer_agnostic, layer.measured)}});
   }
