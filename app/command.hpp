@@ -39,5 +39,6 @@ void AddCharacterizeCommand(CLI::App& app, int& exit_status);
 void AddBenchGatesCommand(CLI::App& app, int& exit_status);
 void AddCorrelateCommand(CLI::App& app, int& exit_status);
 void AddCompressCommand(CLI::App& app, int& exit_status);
+void AddReplayCommand(CLI::App& app, int& exit_status);
 
 }  // namespace powersel::app

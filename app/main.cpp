@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   powersel::app::AddCaptureCommand(app, exit_status);
   powersel::app::AddCorrelateCommand(app, exit_status);
   powersel::app::AddCompressCommand(app, exit_status);
+  powersel::app::AddReplayCommand(app, exit_status);
   powersel::app::AddImportMnistCommand(app, exit_status);
   powersel::app::AddRunCommand(app, exit_status);
   try {

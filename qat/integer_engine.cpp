@@ -99,64 +99,93 @@ Inference IntegerEngine::Run(std::span<const std::uint8_t> image,
 
 Inference IntegerEngine::Run(std::span<const std::uint8_t> image, const GemmBackend& gemm,
                              const ActivationSink& sink) const {
+  const std::span<const std::uint8_t> batch[] = {image};
+  return RunBatch(batch, gemm, sink).front();
+}
+
+std::vector<Inference> IntegerEngine::RunBatch(
+    std::span<const std::span<const std::uint8_t>> images, const GemmBackend& gemm,
+    const ActivationSink& sink) const {
   const std::size_t input_size = static_cast<std::size_t>(network_.input_channels) *
                                  network_.input_height * network_.input_width;
-  if (image.size() != input_size) {
-    throw std::invalid_argument(
-        fmt::format("IntegerEngine::Run: an image of {} values, the network takes {}", image.size(),
-                    input_size));
+  std::vector<std::vector<std::uint8_t>> current;
+  for (const std::span<const std::uint8_t> image : images) {
+    if (image.size() != input_size) {
+      throw std::invalid_argument(
+          fmt::format("IntegerEngine::Run: an image of {} values, the network takes {}",
+                      image.size(), input_size));
+    }
+    current.emplace_back(image.begin(), image.end());
   }
-  std::vector<std::uint8_t> current(image.begin(), image.end());
-  Inference inference;
+  std::vector<Inference> inferences(images.size());
   for (std::size_t index = 0; index < network_.layers.size(); ++index) {
     const QuantLayer& layer = network_.layers[index];
     if (layer.kind == LayerKind::kMaxPool) {
-      current = MaxPool(current, layer);
+      for (std::vector<std::uint8_t>& values : current) {
+        values = MaxPool(values, layer);
+      }
       continue;
     }
     if (layer.kind == LayerKind::kFlatten) {
       continue;  // C x H x W order is already the linear layer's input order
     }
-    Matrix<std::uint8_t> activations;
-    if (layer.kind == LayerKind::kConv) {
-      const tb::ConvShape shape{layer.in_channels,  layer.in_height, layer.in_width,
-                                layer.out_channels, layer.kernel,    layer.stride,
-                                layer.padding};
-      activations = tb::Im2Col(current, shape);
-    } else {
-      activations = Matrix<std::uint8_t>(1, layer.GemmK());
-      std::copy(current.begin(), current.end(), activations.values().begin());
+    // The batch's activation matrices stacked, image after image: one GEMM for all of them.
+    const int pixels = layer.kind == LayerKind::kConv ? layer.out_height * layer.out_width : 1;
+    Matrix<std::uint8_t> activations(pixels * static_cast<int>(images.size()), layer.GemmK());
+    for (std::size_t image = 0; image < images.size(); ++image) {
+      Matrix<std::uint8_t> rows;
+      if (layer.kind == LayerKind::kConv) {
+        const tb::ConvShape shape{layer.in_channels,  layer.in_height, layer.in_width,
+                                  layer.out_channels, layer.kernel,    layer.stride,
+                                  layer.padding};
+        rows = tb::Im2Col(current[image], shape);
+      } else {
+        rows = Matrix<std::uint8_t>(1, layer.GemmK());
+        std::copy(current[image].begin(), current[image].end(), rows.values().begin());
+      }
+      std::copy(
+          rows.values().begin(), rows.values().end(),
+          activations.values().begin() + static_cast<std::ptrdiff_t>(image * rows.values().size()));
     }
     if (sink) {
       sink(index, activations);
     }
     const Matrix<std::int64_t> accumulators = gemm(activations, gemm_weights_[index]);
     const bool last = index + 1 == network_.layers.size();
-    const int pixels = accumulators.rows();
-    if (last) {
-      for (int n = 0; n < layer.out_channels; ++n) {
-        inference.logits.push_back(
-            static_cast<float>(static_cast<double>(layer.input_scale) * layer.weight_scales[n] *
-                               static_cast<double>(accumulators(0, n) + layer.bias[n])));
+    for (std::size_t image = 0; image < images.size(); ++image) {
+      const int first_row = static_cast<int>(image) * pixels;
+      if (last) {
+        for (int n = 0; n < layer.out_channels; ++n) {
+          inferences[image].logits.push_back(
+              static_cast<float>(static_cast<double>(layer.input_scale) * layer.weight_scales[n] *
+                                 static_cast<double>(accumulators(first_row, n) + layer.bias[n])));
+        }
+        continue;
       }
+      // Channel-major C x H x W output, like the next layer's input.
+      std::vector<std::uint8_t>& output = current[image];
+      output.assign(static_cast<std::size_t>(layer.out_channels) * pixels, 0);
+      for (int n = 0; n < layer.out_channels; ++n) {
+        const double multiplier =
+            static_cast<double>(layer.input_scale) * layer.weight_scales[n] / layer.output_scale;
+        for (int p = 0; p < pixels; ++p) {
+          const double value =
+              multiplier * static_cast<double>(accumulators(first_row + p, n) + layer.bias[n]);
+          // The uint8 clamp at zero is the ReLU.
+          output[static_cast<std::size_t>(n) * pixels + p] = Requantize(value);
+        }
+      }
+    }
+    if (last) {
       break;
     }
-    // Channel-major C x H x W output, like the next layer's input.
-    current.assign(static_cast<std::size_t>(layer.out_channels) * pixels, 0);
-    for (int n = 0; n < layer.out_channels; ++n) {
-      const double multiplier =
-          static_cast<double>(layer.input_scale) * layer.weight_scales[n] / layer.output_scale;
-      for (int p = 0; p < pixels; ++p) {
-        const double value = multiplier * static_cast<double>(accumulators(p, n) + layer.bias[n]);
-        // The uint8 clamp at zero is the ReLU.
-        current[static_cast<std::size_t>(n) * pixels + p] = Requantize(value);
-      }
-    }
   }
-  inference.predicted =
-      static_cast<int>(std::max_element(inference.logits.begin(), inference.logits.end()) -
-                       inference.logits.begin());
-  return inference;
+  for (Inference& inference : inferences) {
+    inference.predicted =
+        static_cast<int>(std::max_element(inference.logits.begin(), inference.logits.end()) -
+                         inference.logits.begin());
+  }
+  return inferences;
 }
 
 void CheckInputShape(const QuantizedNetwork& network, const ImageDataset& dataset) {

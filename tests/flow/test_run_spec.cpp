@@ -183,7 +183,7 @@ TEST_CASE("a training step passes only when complete and bit-exact on the RTL", 
   TrainStep step;
   step.training.complete = true;
   CHECK(step.passed());  // no check asked for
-  step.rtl_check = NetworkRtlCheck{4, {8, 8}, 20, 0};
+  step.rtl_check = NetworkRtlCheck{4, {8, 8}, 20, 0, {}, 0};
   CHECK(step.passed());
   step.rtl_check->mismatches = 1;
   CHECK_FALSE(step.passed());

@@ -41,6 +41,11 @@ class IntegerEngine {
   Inference Run(std::span<const std::uint8_t> image, const ActivationSink& sink = {}) const;
   Inference Run(std::span<const std::uint8_t> image, const GemmBackend& gemm,
                 const ActivationSink& sink = {}) const;
+  // Several images as one batch, as an accelerator batches: each GEMM layer's activation
+  // matrices stacked image after image into one GEMM (one sink call per layer with the
+  // stack). The same inferences as Run on each image.
+  std::vector<Inference> RunBatch(std::span<const std::span<const std::uint8_t>> images,
+                                  const GemmBackend& gemm, const ActivationSink& sink = {}) const;
 
   // The predicted class of each of the first `limit` images of `dataset` (0: all).
   std::vector<int> Predict(const ImageDataset& dataset, int threads, std::size_t limit = 0) const;

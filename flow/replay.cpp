@@ -1,0 +1,185 @@
+#include "powersel/flow/replay.hpp"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "powersel/common/errors.hpp"
+#include "powersel/common/files.hpp"
+#include "powersel/flow/correlate.hpp"
+#include "powersel/qat/integer_engine.hpp"
+#include "powersel/tb/harness.hpp"
+
+namespace powersel::flow {
+
+namespace {
+
+// The network file of one of compress.json's choices; null when compress chose none.
+std::optional<std::filesystem::path> ChosenNetwork(const nlohmann::json& json,
+                                                   const std::string& field,
+                                                   const std::string& origin) {
+  if (!json.is_object() || !json.contains(field) || json[field].is_null()) {
+    return std::nullopt;
+  }
+  const nlohmann::json& chosen = json[field];
+  if (!chosen.is_object() || !chosen.contains("network") || !chosen["network"].is_string()) {
+    throw InputError(origin, field + ".network", "expected the compressed network's file name");
+  }
+  const std::filesystem::path file = chosen["network"].get<std::string>();
+  for (const std::filesystem::path& part : file) {
+    if (part == "..") {
+      throw InputError(origin, field + ".network", "expected a path inside the run directory");
+    }
+  }
+  if (file.empty() || file.is_absolute()) {
+    throw InputError(origin, field + ".network", "expected a path inside the run directory");
+  }
+  return file;
+}
+
+ReplayedEnergy Sum(const std::string& name, const std::vector<ReplayedEnergy>& layers) {
+  ReplayedEnergy total{name, {}, {}, {}};
+  for (const ReplayedEnergy& layer : layers) {
+    total.measured += layer.measured;
+    total.rtl_toggle += layer.rtl_toggle;
+    total.predicted += layer.predicted;
+  }
+  return total;
+}
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+CompressChoice ParseCompressChoice(const std::string& text, const std::string& origin) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    throw InputError(origin, "", "expected compress.json as compress writes it (not JSON)");
+  }
+  if (!json.is_object()) {
+    throw InputError(origin, "", "expected a JSON object");
+  }
+  const auto ours = ChosenNetwork(json, "ours", origin);
+  if (!ours) {
+    throw InputError(origin, "ours",
+                     "no compressed network within the accuracy budget: nothing to replay");
+  }
+  CompressChoice choice{*ours, {}, true};
+  auto baseline = ChosenNetwork(json, "baseline_at_equal_accuracy", origin);
+  if (!baseline) {
+    choice.baseline_at_equal_accuracy = false;
+    baseline = ChosenNetwork(json, "baseline", origin);
+  }
+  if (!baseline) {
+    throw InputError(origin, "baseline", "no baseline network chosen: nothing to compare with");
+  }
+  choice.baseline = *baseline;
+  return choice;
+}
+
+CompressChoice ReadCompressChoice(const std::filesystem::path& compress_json) {
+  CompressChoice choice =
+      ParseCompressChoice(ReadFileText(compress_json, "compress.json"), compress_json.string());
+  const std::filesystem::path dir = compress_json.parent_path();
+  choice.ours = dir / choice.ours;
+  choice.baseline = dir / choice.baseline;
+  return choice;
+}
+
+bool ReplayResult::passed() const {
+  for (const ReplayedNetwork& network : networks) {
+    if (!network.rtl.passed()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+model::ScopedEnergy ReplayResult::Reduction(const ReplayedEnergy& energy,
+                                            model::ScopedEnergy ReplayedEnergy::*source) const {
+  const model::ScopedEnergy& plain = networks.front().total.*source;
+  const model::ScopedEnergy& value = energy.*source;
+  return {1 - value.datapath / plain.datapath, 1 - value.pe / plain.pe,
+          1 - value.array / plain.array};
+}
+
+double ReplayResult::Top1Drop(const ReplayedNetwork& network) const {
+  return 100 * (networks.front().rtl_top1 - network.rtl_top1);
+}
+
+ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir,
+                    const qat::ImageDataset& test, const std::filesystem::path& out) {
+  const CompressChoice choice = ReadCompressChoice(run_dir / "compress.json");
+  const std::vector<std::pair<std::string, std::filesystem::path>> files = {
+      {"plain", run_dir / "network.qnet.json"},
+      {"baseline", choice.baseline},
+      {"ours", choice.ours}};
+  std::vector<NetworkVariant> variants;
+  for (const auto& [name, file] : files) {
+    variants.push_back({name, qat::ReadQuantizedNetwork(file)});
+    qat::CheckInputShape(variants.back().network, test);
+  }
+  tb::CheckHarnessOptions({.shape = spec.array});
+  EnsureOutputDirectory(out, "--out");
+
+  ReplayResult result;
+  result.measurement = spec.table.measurement;
+  result.array = spec.array;
+  result.images = spec.images;
+  result.threads = spec.threads;
+  result.baseline_at_equal_accuracy = choice.baseline_at_equal_accuracy;
+
+  const std::size_t top1_images = spec.top1_images == 0 ? test.size() : spec.top1_images;
+  const auto top1_start = std::chrono::steady_clock::now();
+  for (std::size_t n = 0; n < variants.size(); ++n) {
+    ReplayedNetwork network{files[n].first, files[n].second, {}, 0, {}, {}};
+    network.rtl =
+        CheckNetworkOnRtl(variants[n].network, test, top1_images, spec.array, spec.threads);
+    network.rtl_top1 = qat::Top1(network.rtl.predicted, test);
+    result.networks.push_back(std::move(network));
+  }
+  result.top1_seconds = Seconds(top1_start);
+
+  // The gate level and the model: the correlation of these three networks.
+  const auto gate_start = std::chrono::steady_clock::now();
+  const RunTable run_table =
+      MeasureRunTable(spec.table, variants.front().network,
+                      CaptureLayerInputs(variants.front().network, test, spec.images), spec.array,
+                      spec.seed, spec.table_sample_cycles, out);
+  CorrelateSpec correlate;
+  correlate.array = spec.array;
+  correlate.images = spec.images;
+  correlate.table = spec.table;
+  correlate.table_sample_cycles = spec.table_sample_cycles;
+  correlate.seed = spec.seed;
+  correlate.threads = spec.threads;
+  const CorrelateResult measured =
+      Correlate(correlate, run_table.design, run_table.table, variants, test);
+  result.gate_seconds = Seconds(gate_start);
+
+  const std::vector<TileEnergy> layers = measured.Layers();
+  for (ReplayedNetwork& network : result.networks) {
+    for (const LayerEstimate& estimate : measured.estimates) {
+      if (estimate.network != network.name) {
+        continue;
+      }
+      ReplayedEnergy layer{measured.layer_names[static_cast<std::size_t>(estimate.layer)],
+                           estimate.measured,
+                           {},
+                           estimate.own};
+      for (const TileEnergy& sum : layers) {
+        if (sum.network == network.name && sum.layer == estimate.layer) {
+          layer.rtl_toggle = sum.rtl_toggle;
+        }
+      }
+      network.layers.push_back(layer);
+    }
+    network.total = Sum("network", network.layers);
+  }
+  return result;
+}
+
+}  // namespace powersel::flow

@@ -1,0 +1,150 @@
+// replay.json, the per-layer CSV and plot, and the report section of a replay.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "energy_json.hpp"
+#include "powersel/common/files.hpp"
+#include "powersel/common/gnuplot.hpp"
+#include "powersel/flow/replay.hpp"
+
+namespace powersel::flow {
+
+namespace {
+
+using detail::ScopedEnergyJson;
+
+nlohmann::json EnergyJson(const ReplayedEnergy& energy) {
+  return {{"layer", energy.layer},
+          {"measured_fj", ScopedEnergyJson(energy.measured)},
+          {"rtl_toggle_fj", ScopedEnergyJson(energy.rtl_toggle)},
+          {"predicted_fj", ScopedEnergyJson(energy.predicted)}};
+}
+
+nlohmann::json NetworkJson(const ReplayResult& result, const ReplayedNetwork& network) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const ReplayedEnergy& layer : network.layers) {
+    layers.push_back(EnergyJson(layer));
+  }
+  nlohmann::json json = EnergyJson(network.total);
+  json.erase("layer");
+  json["name"] = network.name;
+  json["file"] = network.file.string();
+  json["rtl"] = ToJson(network.rtl);
+  json["rtl"]["seconds"] = network.rtl.seconds;
+  json["rtl_top1"] = network.rtl_top1;
+  json["top1_drop_points"] = result.Top1Drop(network);
+  json["reduction"] = {
+      {"measured", ScopedEnergyJson(result.Reduction(network.total, &ReplayedEnergy::measured))},
+      {"rtl_toggle",
+       ScopedEnergyJson(result.Reduction(network.total, &ReplayedEnergy::rtl_toggle))},
+      {"predicted", ScopedEnergyJson(result.Reduction(network.total, &ReplayedEnergy::predicted))}};
+  json["layers"] = layers;
+  return json;
+}
+
+std::string Percent(double share) {
+  return fmt::format("{:.1f} %", 100 * share);
+}
+
+// "measured (predicted)" of one scope's reduction.
+std::string MeasuredAndPredicted(double measured, double predicted) {
+  return fmt::format("{:.1f} % ({:.1f} %)", 100 * measured, 100 * predicted);
+}
+
+}  // namespace
+
+void WriteReplay(const std::filesystem::path& dir, const ReplayResult& result) {
+  nlohmann::json networks = nlohmann::json::array();
+  for (const ReplayedNetwork& network : result.networks) {
+    networks.push_back(NetworkJson(result, network));
+  }
+  WriteJsonAtomically(
+      dir / "replay.json",
+      {{"measurement", power::MeasurementName(result.measurement)},
+       {"level", {{"measured", "gate"}, {"rtl_toggle", "rtl-toggle"}, {"predicted", "model"}}},
+       {"array", {{"rows", result.array.rows}, {"cols", result.array.cols}}},
+       {"images", result.images},
+       {"top1_images", result.networks.front().rtl.images},
+       {"threads", result.threads},
+       {"baseline_at_equal_accuracy", result.baseline_at_equal_accuracy},
+       {"passed", result.passed()},
+       {"networks", networks},
+       {"top1_seconds", result.top1_seconds},
+       {"gate_seconds", result.gate_seconds}});
+
+  std::string csv =
+      "network,layer,measured_datapath_fj,measured_pe_fj,measured_array_fj,"
+      "rtl_toggle_datapath_fj,rtl_toggle_pe_fj,rtl_toggle_array_fj,predicted_datapath_fj,"
+      "predicted_pe_fj,predicted_array_fj\n";
+  for (const ReplayedNetwork& network : result.networks) {
+    for (const ReplayedEnergy& layer : network.layers) {
+      csv += fmt::format("{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n",
+                         network.name, layer.layer, layer.measured.datapath, layer.measured.pe,
+                         layer.measured.array, layer.rtl_toggle.datapath, layer.rtl_toggle.pe,
+                         layer.rtl_toggle.array, layer.predicted.datapath, layer.predicted.pe,
+                         layer.predicted.array);
+    }
+  }
+  WriteFileAtomically(dir / "replay_layers.csv", csv);
+  const std::string data = GnuplotQuoted(dir / "replay_layers.csv");
+  PlotPng(dir / "replay_layers.png", [&](const std::string& output) {
+    return fmt::format(
+        "set terminal pngcairo size 900,520\nset output {}\nset datafile separator ','\n"
+        "set title 'Per layer: measured (gate level, {}) and predicted pe energy'\n"
+        "set ylabel 'pe energy (nJ)'\nset style data histograms\n"
+        "set style histogram clustered gap 1\nset style fill solid 0.8 border -1\n"
+        "set xtics rotate by -30\nset grid ytics\nset key top right\n"
+        "plot {} u ($4/1e6):xtic(strcol(1).' '.strcol(2)) skip 1 t 'measured', "
+        "'' u ($10/1e6) skip 1 t 'predicted'\n",
+        output, power::MeasurementName(result.measurement), data);
+  });
+}
+
+void ReportReplay(Report& report, const ReplayResult& result) {
+  const ReplayedNetwork& plain = result.networks.front();
+  report.Heading("Replay: the savings measured on the RTL");
+  report.Paragraph(fmt::format(
+      "The plain 8-bit network, the PowerPruning-style baseline ({}) and ours on the "
+      "Verilated {}x{} array. Top-1 from the RTL's logits over {} test images, every GEMM "
+      "checked bit-exact against the integer engine ({}). Energy of the first {} test "
+      "image(s): measured at the gate level ({}: PE trace replay + edge registers), beside "
+      "it the model's prediction (whole-network estimate from each network's own "
+      "statistics); reductions against the plain network as measured (predicted).",
+      result.baseline_at_equal_accuracy ? "at ours' accuracy" : "its own choice", result.array.rows,
+      result.array.cols, plain.rtl.images, result.passed() ? "all bit-exact" : "MISMATCHES",
+      result.images, power::MeasurementName(result.measurement)));
+  std::vector<std::vector<std::string>> rows;
+  for (const ReplayedNetwork& network : result.networks) {
+    const model::ScopedEnergy measured = result.Reduction(network.total, &ReplayedEnergy::measured);
+    const model::ScopedEnergy predicted =
+        result.Reduction(network.total, &ReplayedEnergy::predicted);
+    rows.push_back({network.name, Percent(network.rtl_top1),
+                    fmt::format("{:.2f}", result.Top1Drop(network)),
+                    std::to_string(network.rtl.mismatches),
+                    fmt::format("{:.1f}", network.total.measured.pe / 1e6),
+                    MeasuredAndPredicted(measured.datapath, predicted.datapath),
+                    MeasuredAndPredicted(measured.pe, predicted.pe),
+                    MeasuredAndPredicted(measured.array, predicted.array)});
+  }
+  report.Table({"network", "RTL top-1", "drop (points)", "mismatches", "pe energy (nJ)",
+                "datapath saved", "pe saved", "array saved"},
+               rows);
+  std::vector<std::vector<std::string>> layer_rows;
+  for (const ReplayedNetwork& network : result.networks) {
+    for (const ReplayedEnergy& layer : network.layers) {
+      layer_rows.push_back({network.name, layer.layer,
+                            fmt::format("{:.1f}", layer.measured.datapath / 1e6),
+                            fmt::format("{:.1f}", layer.predicted.datapath / 1e6),
+                            fmt::format("{:.1f}", layer.measured.pe / 1e6),
+                            fmt::format("{:.1f}", layer.predicted.pe / 1e6),
+                            fmt::format("{:.1f}", layer.rtl_toggle.pe / 1e6)});
+    }
+  }
+  report.Table({"network", "layer", "datapath measured (nJ)", "datapath predicted", "pe measured",
+                "pe predicted", "pe RTL-toggle"},
+               layer_rows);
+  report.Image("replay_layers.png", "Per layer: measured and predicted pe energy");
+}
+
+}  // namespace powersel::flow
