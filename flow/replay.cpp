@@ -1,9 +1,7 @@
 #include "powersel/flow/replay.hpp"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 
-#include "powersel/common/errors.hpp"
 #include "powersel/common/files.hpp"
 #include "powersel/flow/correlate.hpp"
 #include "powersel/qat/integer_engine.hpp"
@@ -12,29 +10,6 @@
 namespace powersel::flow {
 
 namespace {
-
-// The network file of one of compress.json's choices; null when compress chose none.
-std::optional<std::filesystem::path> ChosenNetwork(const nlohmann::json& json,
-                                                   const std::string& field,
-                                                   const std::string& origin) {
-  if (!json.is_object() || !json.contains(field) || json[field].is_null()) {
-    return std::nullopt;
-  }
-  const nlohmann::json& chosen = json[field];
-  if (!chosen.is_object() || !chosen.contains("network") || !chosen["network"].is_string()) {
-    throw InputError(origin, field + ".network", "expected the compressed network's file name");
-  }
-  const std::filesystem::path file = chosen["network"].get<std::string>();
-  for (const std::filesystem::path& part : file) {
-    if (part == "..") {
-      throw InputError(origin, field + ".network", "expected a path inside the run directory");
-    }
-  }
-  if (file.empty() || file.is_absolute()) {
-    throw InputError(origin, field + ".network", "expected a path inside the run directory");
-  }
-  return file;
-}
 
 ReplayedEnergy Sum(const std::string& name, const std::vector<ReplayedEnergy>& layers) {
   ReplayedEnergy total{name, {}, {}, {}};
@@ -51,43 +26,6 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
-
-CompressChoice ParseCompressChoice(const std::string& text, const std::string& origin) {
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception&) {
-    throw InputError(origin, "", "expected compress.json as compress writes it (not JSON)");
-  }
-  if (!json.is_object()) {
-    throw InputError(origin, "", "expected a JSON object");
-  }
-  const auto ours = ChosenNetwork(json, "ours", origin);
-  if (!ours) {
-    throw InputError(origin, "ours",
-                     "no compressed network within the accuracy budget: nothing to replay");
-  }
-  CompressChoice choice{*ours, {}, true};
-  auto baseline = ChosenNetwork(json, "baseline_at_equal_accuracy", origin);
-  if (!baseline) {
-    choice.baseline_at_equal_accuracy = false;
-    baseline = ChosenNetwork(json, "baseline", origin);
-  }
-  if (!baseline) {
-    throw InputError(origin, "baseline", "no baseline network chosen: nothing to compare with");
-  }
-  choice.baseline = *baseline;
-  return choice;
-}
-
-CompressChoice ReadCompressChoice(const std::filesystem::path& compress_json) {
-  CompressChoice choice =
-      ParseCompressChoice(ReadFileText(compress_json, "compress.json"), compress_json.string());
-  const std::filesystem::path dir = compress_json.parent_path();
-  choice.ours = dir / choice.ours;
-  choice.baseline = dir / choice.baseline;
-  return choice;
-}
 
 bool ReplayResult::passed() const {
   for (const ReplayedNetwork& network : networks) {

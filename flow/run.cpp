@@ -9,6 +9,7 @@
 #include "powersel/common/idx.hpp"
 #include "powersel/flow/compress.hpp"
 #include "powersel/flow/correlate.hpp"
+#include "powersel/flow/replay.hpp"
 #include "powersel/power/characterize.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/tb/harness.hpp"
@@ -57,6 +58,9 @@ RunInputs LoadRunInputs(const RunSpec& spec) {
   power::ReadLiberty(spec.characterize.liberty);
   if (spec.correlate.images > 0) {
     tb::CheckHarnessOptions({.shape = spec.correlate.array});
+  }
+  if (spec.replay.images > 0) {
+    tb::CheckHarnessOptions({.shape = spec.replay.array});
   }
   RunInputs inputs{ReadIdxImages(kFashionMnistTestImages, most_images),
                    qat::LoadDataset(spec.train.data)};
@@ -203,6 +207,25 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
     WriteCompression(out, *compression);
   }
 
+  std::optional<ReplayResult> replay;
+  // Replay needs a network of ours within the accuracy budget and a baseline to compare.
+  if (compression && compression->chosen_ours >= 0 && compression->chosen_baseline >= 0 &&
+      spec.replay.images > 0) {
+    ReplaySpec replay_spec;
+    replay_spec.array = spec.replay.array;
+    replay_spec.images = spec.replay.images;
+    replay_spec.top1_images = static_cast<std::size_t>(spec.replay.top1_images);
+    replay_spec.table = RunTableSpec(spec, spec.replay.measurement);
+    replay_spec.seed = spec.seed;
+    replay_spec.threads = spec.threads;
+    replay = Replay(replay_spec, out, inputs.data.test, out);
+    WriteReplay(out, *replay);
+    if (!replay->passed()) {
+      outcome.passed = false;
+      outcome.failures.push_back("replay: a network differs from the integer engine on the RTL");
+    }
+  }
+
   Report report("powersel run");
   report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.", spec.array.rows,
                                spec.array.cols, spec.seed));
@@ -214,6 +237,9 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
   }
   if (compression) {
     ReportCompression(report, *compression);
+  }
+  if (replay) {
+    ReportReplay(report, *replay);
   }
   WriteFileAtomically(out / "report.md", report.Markdown());
   WriteFileAtomically(out / "report.html", report.Html());

@@ -23,7 +23,7 @@ power::Measurement ReadMeasurement(const ConfigNode& section, power::Measurement
 
 RunSpec ReadRunSpec(const ConfigNode& root) {
   root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "characterize", "train", "rtl_check",
-                   "correlate", "compress"});
+                   "correlate", "compress", "replay"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
@@ -89,6 +89,17 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   step_compress.array.cols =
       static_cast<int>(compress.Int("cols", step_compress.array.cols, 1, 1024));
   step_compress.measurement = ReadMeasurement(compress, step_compress.measurement);
+  const ConfigNode replay = root.Section("replay");
+  replay.ExpectOnly({"images", "top1_images", "rows", "cols", "measurement"});
+  ReplayStep& step_replay = spec.replay;
+  step_replay.images =
+      static_cast<int>(replay.Int("images", step_replay.images, 0, kMaxCheckImages));
+  step_replay.top1_images =
+      static_cast<int>(replay.Int("top1_images", step_replay.top1_images, 0, kMaxCheckImages));
+  step_replay.array.rows =
+      static_cast<int>(replay.Int("rows", step_replay.array.rows, 1, kMaxArraySize));
+  step_replay.array.cols = static_cast<int>(replay.Int("cols", step_replay.array.cols, 1, 1024));
+  step_replay.measurement = ReadMeasurement(replay, step_replay.measurement);
   // One seed and one thread count for the whole run unless the section sets its own.
   if (!root.Section("train").Has("seed")) {
     spec.train.seed = spec.seed;
@@ -139,7 +150,9 @@ std::string DumpRunSpec(const RunSpec& spec) {
              "compress:\n  enabled: {}\n  set_size: {}\n  lambdas: [{}]\n  pools: [{}]\n"
              "  max_accuracy_drop: {}\n  epochs: {}\n  learning_rate: {}\n"
              "  fine_tune_images: {}\n  rows: {}\n"
-             "  cols: {}\n  measurement: {}\n",
+             "  cols: {}\n  measurement: {}\n"
+             "replay:\n  images: {}\n  top1_images: {}\n  rows: {}\n  cols: {}\n"
+             "  measurement: {}\n",
              spec.seed, spec.threads, spec.array.rows, spec.array.cols,
              spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
              fmt::join(spec.rtl_regress.extra_sizes, ", "),
@@ -151,7 +164,9 @@ std::string DumpRunSpec(const RunSpec& spec) {
              fmt::join(spec.compress.pools, ", "), spec.compress.max_accuracy_drop,
              spec.compress.epochs, spec.compress.learning_rate, spec.compress.fine_tune_images,
              spec.compress.array.rows, spec.compress.array.cols,
-             power::MeasurementName(spec.compress.measurement)) +
+             power::MeasurementName(spec.compress.measurement), spec.replay.images,
+             spec.replay.top1_images, spec.replay.array.rows, spec.replay.array.cols,
+             power::MeasurementName(spec.replay.measurement)) +
          qat::DumpTrainSpec(spec.train);
 }
 

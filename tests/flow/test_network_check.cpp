@@ -41,3 +41,16 @@ TEST_CASE("the network check refuses an array size that is not built", "[flow]")
   CHECK_THROWS_AS(flow::CheckNetworkOnRtl(qat::testing::RandomLeNet(7), TestImages(1), 1, {5, 5}),
                   InputError);
 }
+
+TEST_CASE("the RTL's classes over batches on two threads are the engine's", "[flow]") {
+  // 150 images: a full batch of 100 and a partial one, one per thread.
+  const qat::QuantizedNetwork network = qat::testing::RandomLeNet(3);
+  const qat::ImageDataset images = TestImages(150);
+  const flow::NetworkRtlCheck check = flow::CheckNetworkOnRtl(network, images, 150, {8, 8}, 2);
+  CHECK(check.images == 150);
+  CHECK(check.gemm_layers == 150 * 5);
+  CHECK(check.mismatches == 0);
+  const std::vector<int> expected = qat::IntegerEngine(network, {8, 8}).Predict(images, 1);
+  CHECK(check.predicted == expected);
+  CHECK(std::set<int>(expected.begin(), expected.end()).size() > 1);
+}

@@ -105,7 +105,7 @@ TEST_CASE("a small run writes its config, the contract JSON and both reports", "
        {"config.yaml", "rtl-regress.json", "rtl-regress_toggles.csv", "rtl-regress-8x8.json",
         "characterize.json", "mac_energy.csv", "train.json", "network.qnet.json", "report.md",
         "report.html", "compress.json", "compress_pareto.csv", "compress/ours-lambda1000.json",
-        "compress/baseline-pool32.qnet.json"}) {
+        "compress/baseline-pool32.qnet.json", "replay.json", "replay_layers.csv"}) {
     CAPTURE(file);
     CHECK(std::filesystem::exists(out / file));
   }
@@ -151,6 +151,33 @@ TEST_CASE("a small run writes its config, the contract JSON and both reports", "
     CHECK(resumed.points[1].energy.datapath ==
           Approx(first.at("sweep").at(1).at("predicted_fj").at("datapath").get<double>())
               .epsilon(1e-12));
+  }
+  // Replay's top-1 comes from the RTL's logits over the whole (200-image) test split; compress
+  // and train took theirs from the integer engine: bit-exact hardware gives the same.
+  {
+    const auto replay = nlohmann::json::parse(std::ifstream(out / "replay.json"));
+    const auto compress = nlohmann::json::parse(std::ifstream(out / "compress.json"));
+    CHECK(replay.at("passed").get<bool>());
+    CHECK(replay.at("top1_images").get<int>() == 200);
+    const auto& networks = replay.at("networks");
+    REQUIRE(networks.size() == 3);
+    CHECK(networks[0].at("rtl_top1").get<double>() ==
+          Approx(compress.at("trained").at("test_top1").get<double>()).epsilon(1e-12));
+    CHECK(networks[2].at("name") == "ours");
+    CHECK(networks[2].at("rtl_top1").get<double>() ==
+          Approx(compress.at("ours").at("test_top1").get<double>()).epsilon(1e-12));
+    for (const auto& network : networks) {
+      CAPTURE(network.at("name").get<std::string>());
+      CHECK(network.at("rtl").at("mismatches").get<int>() == 0);
+      // The network's total is the sum of its layers, as measured at the gate level.
+      double datapath = 0;
+      for (const auto& layer : network.at("layers")) {
+        datapath += layer.at("measured_fj").at("datapath").get<double>();
+      }
+      CHECK(datapath > 0);
+      CHECK(network.at("measured_fj").at("datapath").get<double>() ==
+            Approx(datapath).epsilon(1e-9));
+    }
   }
   std::ifstream json_file(out / "rtl-regress.json");
   const std::string json((std::istreambuf_iterator<char>(json_file)),

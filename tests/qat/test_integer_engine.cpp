@@ -178,3 +178,42 @@ TEST_CASE("capture refuses images of another shape than the network's input", "[
   CHECK_THROWS_AS(engine.Predict(dataset, 1), powersel::InputError);
   CHECK_THROWS_AS(engine.Run(dataset.Image(0)), std::invalid_argument);
 }
+
+TEST_CASE("a batch gives each image's own inference and stacks the layers' inputs", "[qat]") {
+  const IntegerEngine engine(RandomLeNet(11), {8, 8});
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> pixel(0, 255);
+  std::vector<std::vector<std::uint8_t>> images(3, std::vector<std::uint8_t>(28 * 28));
+  for (auto& image : images) {
+    for (auto& value : image) {
+      value = static_cast<std::uint8_t>(pixel(rng));
+    }
+  }
+  const std::vector<std::span<const std::uint8_t>> batch(images.begin(), images.end());
+  std::vector<Matrix<std::uint8_t>> stacked;
+  const std::vector<Inference> inferences = engine.RunBatch(
+      batch, SoftwareArrayGemm({8, 8}), [&](std::size_t, const Matrix<std::uint8_t>& activations) {
+        stacked.push_back(activations);
+      });
+  REQUIRE(inferences.size() == 3);
+  REQUIRE(stacked.size() == 5);  // two convolutions, three linear layers
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    CAPTURE(i);
+    std::vector<Matrix<std::uint8_t>> alone;
+    const Inference single =
+        engine.Run(images[i], [&](std::size_t, const Matrix<std::uint8_t>& activations) {
+          alone.push_back(activations);
+        });
+    CHECK(inferences[i].logits == single.logits);
+    CHECK(inferences[i].predicted == single.predicted);
+    // Image i's rows of every stacked layer input are its own input to that layer.
+    for (std::size_t layer = 0; layer < alone.size(); ++layer) {
+      REQUIRE(stacked[layer].rows() == 3 * alone[layer].rows());
+      const std::size_t size = alone[layer].values().size();
+      CHECK(std::equal(alone[layer].values().begin(), alone[layer].values().end(),
+                       stacked[layer].values().begin() + static_cast<std::ptrdiff_t>(i * size)));
+    }
+  }
+  // The images differ, so a batch that mixed them up would show.
+  CHECK(inferences[0].logits != inferences[1].logits);
+}

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "powersel/flow/compress_choice.hpp"
 #include "powersel/flow/network_check.hpp"
 #include "powersel/flow/report.hpp"
 #include "powersel/model/energy_model.hpp"
@@ -29,17 +30,6 @@ struct ReplaySpec {
   std::uint64_t seed = 1;
   int threads = 1;
 };
-
-// The compressed networks compress.json names (paths resolved against its folder). The
-// baseline is the one at ours' accuracy when compress found one, else its own choice.
-struct CompressChoice {
-  std::filesystem::path ours;
-  std::filesystem::path baseline;
-  bool baseline_at_equal_accuracy = false;
-};
-CompressChoice ReadCompressChoice(const std::filesystem::path& compress_json);
-// The same from text in memory (tests, fuzzing); `origin` names it in errors.
-CompressChoice ParseCompressChoice(const std::string& text, const std::string& origin);
 
 // One layer's (or the network's) energy from three sources.
 struct ReplayedEnergy {

@@ -61,6 +61,16 @@ struct CompressStep {
   power::Measurement measurement = power::Measurement::kTimed;
 };
 
+// The trained, baseline and our networks on the RTL (powersel replay), after compress: top-1
+// from the RTL over `top1_images` test images (0: the whole split), every tile of `images`
+// test images measured at the gate level; 0 images turns it off.
+struct ReplayStep {
+  int images = 1;
+  int top1_images = 0;
+  tb::ArrayShape array{16, 16};
+  power::Measurement measurement = power::Measurement::kTimed;
+};
+
 struct RunSpec {
   std::uint64_t seed = 1;
   int threads = 1;
@@ -71,6 +81,7 @@ struct RunSpec {
   RtlCheckStep rtl_check;
   CorrelateStep correlate;
   CompressStep compress;
+  ReplayStep replay;
 };
 
 // The embedded default, used when no configuration file is given.
