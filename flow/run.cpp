@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "powersel/common/files.hpp"
@@ -16,6 +18,7 @@
 #include "powersel/tb/regression.hpp"
 #include "powersel/tb/serialize.hpp"
 #include "run_report.hpp"
+#include "run_steps.hpp"
 
 namespace powersel::flow {
 
@@ -71,7 +74,7 @@ RunInputs LoadRunInputs(const RunSpec& spec) {
 std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
                                              const std::vector<Matrix<std::uint8_t>>& images,
                                              const std::filesystem::path& out,
-                                             RunOutcome& outcome) {
+                                             std::vector<std::string>& failures) {
   const std::vector<tb::ArrayShape> shapes = RegressedShapes(spec);
   std::vector<RegressionOutcome> results;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
@@ -92,10 +95,8 @@ std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
       heatmap = stem + "_toggles.png";
     }
     if (!result.passed()) {
-      outcome.passed = false;
-      outcome.failures.push_back(fmt::format("rtl-regress {}x{}: {} mismatches", shapes[i].rows,
-                                             shapes[i].cols,
-                                             result.mismatches + result.conv_mismatches));
+      failures.push_back(fmt::format("rtl-regress {}x{}: {} mismatches", shapes[i].rows,
+                                     shapes[i].cols, result.mismatches + result.conv_mismatches));
     }
     results.push_back({result, heatmap});
   }
@@ -103,7 +104,7 @@ std::vector<RegressionOutcome> RegressArrays(const RunSpec& spec,
 }
 
 power::CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::filesystem::path& out,
-                                            RunOutcome& outcome) {
+                                            std::vector<std::string>& failures) {
   power::CharacterizeSpec characterize;
   characterize.liberty = spec.characterize.liberty;
   characterize.cycles = spec.characterize.cycles;
@@ -112,8 +113,7 @@ power::CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::file
   characterize.threads = spec.threads;
   power::CharacterizeResult result = power::CharacterizeLibrary(characterize, out);
   if (!result.passed()) {
-    outcome.passed = false;
-    outcome.failures.push_back("characterize: equivalence or sanity check failed");
+    failures.push_back("characterize: equivalence or sanity check failed");
   }
   return result;
 }
@@ -134,6 +134,66 @@ TrainStep TrainInto(const RunSpec& spec, const qat::DatasetSplits& data,
   return step;
 }
 
+// Runs `body` for `step` unless a record of it with the same key says it finished and its
+// outputs are still there; either way its report section and failures join the run's.
+detail::StepRecord RunStep(const detail::StepRecords& records, const std::filesystem::path& out,
+                           const std::string& step, const std::string& key, Report& report,
+                           RunOutcome& outcome,
+                           const std::function<bool(detail::StepRecord&)>& body) {
+  std::optional<detail::StepRecord> record = records.Finished(step, key);
+  bool outputs_there = record.has_value();
+  if (record && record->data.contains("outputs") && record->data["outputs"].is_array()) {
+    for (const nlohmann::json& file : record->data["outputs"]) {
+      outputs_there = outputs_there && file.is_string() &&
+                      std::filesystem::exists(out / file.get<std::string>());
+    }
+  }
+  if (outputs_there) {
+    fmt::print("run: {}: finished before with the same inputs (key {}), skipped\n", step, key);
+  } else {
+    records.Forget(step);
+    record = detail::StepRecord{key, {}, Report(""), nlohmann::json::object()};
+    if (body(*record)) {
+      records.Store(step, *record);
+    }
+  }
+  report.Append(record->section);
+  if (!record->failures.empty()) {
+    outcome.passed = false;
+    outcome.failures.insert(outcome.failures.end(), record->failures.begin(),
+                            record->failures.end());
+  }
+  return *record;
+}
+
+CompressSpec CompressSpecOf(const RunSpec& spec) {
+  CompressSpec compress;
+  compress.set_size = spec.compress.set_size;
+  compress.energy_weights = spec.compress.lambdas;
+  compress.baseline_pools = spec.compress.pools;
+  compress.max_accuracy_drop = spec.compress.max_accuracy_drop;
+  compress.fine_tune.epochs = spec.compress.epochs;
+  compress.fine_tune.learning_rate = spec.compress.learning_rate;
+  compress.fine_tune.seed = spec.seed;
+  compress.fine_tune.threads = spec.threads;
+  compress.fine_tune_images = static_cast<std::size_t>(spec.compress.fine_tune_images);
+  compress.array = spec.compress.array;
+  compress.table = RunTableSpec(spec, spec.compress.measurement);
+  compress.seed = spec.seed;
+  return compress;
+}
+
+ReplaySpec ReplaySpecOf(const RunSpec& spec) {
+  ReplaySpec replay;
+  replay.array = spec.replay.array;
+  replay.images = spec.replay.images;
+  replay.top1_images = static_cast<std::size_t>(spec.replay.top1_images);
+  replay.table = RunTableSpec(spec, spec.replay.measurement);
+  replay.seed = spec.seed;
+  replay.threads = spec.threads;
+  return replay;
+}
+
 }  // namespace
 
 TrainStep TrainAndCheck(const RunSpec& spec, const std::filesystem::path& out) {
@@ -151,98 +211,114 @@ void WriteCharacterizationReport(const std::filesystem::path& dir,
   Report report("powersel characterize");
   ReportCharacterization(report, result);
   WriteFileAtomically(dir / "report.md", report.Markdown());
-  WriteFileAtomically(dir / "report.html", report.Html());
+  WriteFileAtomically(dir / "report.html", report.Html(dir));
 }
 
 RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
   const RunInputs inputs = LoadRunInputs(spec);
   EnsureOutputDirectory(out, "--out");
   WriteFileAtomically(out / "config.yaml", DumpRunSpec(spec));
+  std::map<std::string, std::string> sections;
+  for (const auto& [name, text] : DumpRunSections(spec)) {
+    sections[name] = text;
+  }
+  const detail::StepRecords records(out);
   RunOutcome outcome;
-  const std::vector<RegressionOutcome> regressions =
-      RegressArrays(spec, inputs.images, out, outcome);
-  const power::CharacterizeResult characterization = CharacterizeGates(spec, out, outcome);
-  const TrainStep training = TrainInto(spec, inputs.data, out);
-  if (!training.training.complete) {
-    outcome.passed = false;
-    outcome.failures.push_back(fmt::format(
-        "train: stopped after {} of {} epochs (max_epochs_this_run); run again to "
-        "resume",
-        training.training.epochs.size(), spec.train.float_epochs + spec.train.qat_epochs));
-  }
-  if (training.rtl_check && !training.rtl_check->passed()) {
-    outcome.passed = false;
-    outcome.failures.push_back(fmt::format("train: {} mismatches of the network on the {}x{} RTL",
-                                           training.rtl_check->mismatches, spec.array.rows,
-                                           spec.array.cols));
-  }
-
-  std::optional<CorrelateResult> correlation;
-  if (training.training.complete && spec.correlate.images > 0) {
-    CorrelateSpec correlate;
-    correlate.array = spec.correlate.array;
-    correlate.images = spec.correlate.images;
-    correlate.table = RunTableSpec(spec, spec.correlate.measurement);
-    correlate.seed = spec.seed;
-    correlate.threads = spec.threads;
-    correlation = CorrelateRun(correlate, training.training.network, inputs.data.test, out);
-  }
-
-  std::optional<CompressResult> compression;
-  if (training.training.complete && spec.compress.enabled) {
-    CompressSpec compress;
-    compress.set_size = spec.compress.set_size;
-    compress.energy_weights = spec.compress.lambdas;
-    compress.baseline_pools = spec.compress.pools;
-    compress.max_accuracy_drop = spec.compress.max_accuracy_drop;
-    compress.fine_tune.epochs = spec.compress.epochs;
-    compress.fine_tune.learning_rate = spec.compress.learning_rate;
-    compress.fine_tune.seed = spec.seed;
-    compress.fine_tune.threads = spec.threads;
-    compress.fine_tune_images = static_cast<std::size_t>(spec.compress.fine_tune_images);
-    compress.array = spec.compress.array;
-    compress.table = RunTableSpec(spec, spec.compress.measurement);
-    compress.seed = spec.seed;
-    compression = Compress(compress, spec.train, out, out);
-    WriteCompression(out, *compression);
-  }
-
-  std::optional<ReplayResult> replay;
-  // Replay needs a network of ours within the accuracy budget and a baseline to compare.
-  if (compression && compression->chosen_ours >= 0 && compression->chosen_baseline >= 0 &&
-      spec.replay.images > 0) {
-    ReplaySpec replay_spec;
-    replay_spec.array = spec.replay.array;
-    replay_spec.images = spec.replay.images;
-    replay_spec.top1_images = static_cast<std::size_t>(spec.replay.top1_images);
-    replay_spec.table = RunTableSpec(spec, spec.replay.measurement);
-    replay_spec.seed = spec.seed;
-    replay_spec.threads = spec.threads;
-    replay = Replay(replay_spec, out, inputs.data.test, out);
-    WriteReplay(out, *replay);
-    if (!replay->passed()) {
-      outcome.passed = false;
-      outcome.failures.push_back("replay: a network differs from the integer engine on the RTL");
-    }
-  }
-
   Report report("powersel run");
   report.Paragraph(fmt::format("Array {}x{}, seed {}. Configuration: config.yaml.", spec.array.rows,
                                spec.array.cols, spec.seed));
-  ReportRegressions(report, regressions);
-  ReportCharacterization(report, characterization);
-  ReportTraining(report, spec, training);
-  if (correlation) {
-    ReportCorrelation(report, *correlation);
+  auto run_step = [&](const std::string& step, const std::vector<std::string>& inputs_of_step,
+                      const std::function<bool(detail::StepRecord&)>& body) {
+    return RunStep(records, out, step, detail::StepKey(inputs_of_step), report, outcome, body);
+  };
+
+  run_step(
+      "rtl_regress", {sections["run"], sections["rtl_regress"]}, [&](detail::StepRecord& record) {
+        ReportRegressions(record.section, RegressArrays(spec, inputs.images, out, record.failures));
+        record.data["outputs"] = {"rtl-regress.json"};
+        return true;
+      });
+  run_step("characterize", {sections["run"], sections["characterize"]},
+           [&](detail::StepRecord& record) {
+             ReportCharacterization(record.section, CharacterizeGates(spec, out, record.failures));
+             record.data["outputs"] = {"characterize.json"};
+             return true;
+           });
+  const detail::StepRecord train = run_step(
+      "train", {sections["run"], sections["train"], sections["rtl_check"]},
+      [&](detail::StepRecord& record) {
+        const TrainStep training = TrainInto(spec, inputs.data, out);
+        ReportTraining(record.section, spec, training);
+        if (!training.training.complete) {
+          record.failures.push_back(fmt::format(
+              "train: stopped after {} of {} epochs (max_epochs_this_run); run again to "
+              "resume",
+              training.training.epochs.size(), spec.train.float_epochs + spec.train.qat_epochs));
+        }
+        if (training.rtl_check && !training.rtl_check->passed()) {
+          record.failures.push_back(
+              fmt::format("train: {} mismatches of the network on the {}x{} RTL",
+                          training.rtl_check->mismatches, spec.array.rows, spec.array.cols));
+        }
+        record.data["outputs"] = {"train.json", "network.qnet.json"};
+        return training.training.complete;  // an unfinished training resumes next time
+      });
+  const bool trained = std::filesystem::exists(out / "train.json") && train.failures.empty();
+  // What the model-based steps share: the liberty, the MAC table's settings, the network.
+  const std::vector<std::string> model_inputs = {sections["run"], sections["characterize"],
+                                                 sections["correlate"], train.key};
+
+  if (trained && spec.correlate.images > 0) {
+    run_step("correlate", model_inputs, [&](detail::StepRecord& record) {
+      CorrelateSpec correlate;
+      correlate.array = spec.correlate.array;
+      correlate.images = spec.correlate.images;
+      correlate.table = RunTableSpec(spec, spec.correlate.measurement);
+      correlate.seed = spec.seed;
+      correlate.threads = spec.threads;
+      ReportCorrelation(record.section,
+                        CorrelateRun(correlate, out / "network.qnet.json", inputs.data.test, out));
+      record.data["outputs"] = {"correlate.json"};
+      return true;
+    });
   }
-  if (compression) {
-    ReportCompression(report, *compression);
+
+  std::optional<detail::StepRecord> compress;
+  if (trained && spec.compress.enabled) {
+    std::vector<std::string> compress_inputs = model_inputs;
+    compress_inputs.push_back(sections["compress"]);
+    compress_inputs.push_back(sections["train"]);
+    compress = run_step("compress", compress_inputs, [&](detail::StepRecord& record) {
+      const CompressResult compression = Compress(CompressSpecOf(spec), spec.train, out, out);
+      WriteCompression(out, compression);
+      ReportCompression(record.section, compression);
+      // Replay needs a network of ours within the accuracy budget and a baseline to compare.
+      record.data["replayable"] = compression.chosen_ours >= 0 && compression.chosen_baseline >= 0;
+      record.data["outputs"] = {"compress.json"};
+      return true;
+    });
   }
-  if (replay) {
-    ReportReplay(report, *replay);
+
+  if (compress && compress->data.value("replayable", false) && spec.replay.images > 0) {
+    run_step("replay",
+             {sections["run"], sections["characterize"], sections["correlate"], sections["replay"],
+              compress->key},
+             [&](detail::StepRecord& record) {
+               const ReplayResult replay = Replay(ReplaySpecOf(spec), out, inputs.data.test, out);
+               WriteReplay(out, replay);
+               ReportReplay(record.section, replay);
+               if (!replay.passed()) {
+                 record.failures.push_back(
+                     "replay: a network differs from the integer engine on the RTL");
+               }
+               record.data["outputs"] = {"replay.json"};
+               return true;
+             });
   }
+
+  ReportVersions(report, spec);
   WriteFileAtomically(out / "report.md", report.Markdown());
-  WriteFileAtomically(out / "report.html", report.Html());
+  WriteFileAtomically(out / "report.html", report.Html(out));
   return outcome;
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "powersel/common/gnuplot.hpp"
+#include "powersel/qat/train.hpp"
 
 namespace powersel::flow {
 
@@ -162,6 +163,23 @@ bool PlotToggleHeatmap(const std::filesystem::path& csv, const std::filesystem::
         "plot {} using 2:1:{} skip 1 with image notitle\n",
         output, title, GnuplotQuoted(csv), kTotalColumn);
   });
+}
+
+void ReportVersions(Report& report, const RunSpec& spec) {
+  report.Heading("Configuration and tools");
+  report.Paragraph(
+      "The run's configuration as stored in config.yaml, and the tools its results come "
+      "from. A step whose inputs (its configuration sections, the steps it reads from and "
+      "powersel's version) are unchanged since it last finished is skipped on a re-run; "
+      "steps/ holds their records.");
+  report.Code(DumpRunSpec(spec));
+  report.Table({"tool", "version"}, {{"powersel", POWERSEL_VERSION},
+                                     {"Verilator", POWERSEL_VERILATOR_VERSION},
+                                     {"Yosys", POWERSEL_YOSYS_VERSION},
+                                     {"OpenSTA", POWERSEL_STA_VERSION},
+                                     {"LibTorch", qat::LibTorchVersion()},
+                                     {"compiler", __VERSION__},
+                                     {"liberty", spec.characterize.liberty.string()}});
 }
 
 }  // namespace powersel::flow

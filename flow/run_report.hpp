@@ -21,6 +21,8 @@ void ReportRegressions(Report& report, const std::vector<RegressionOutcome>& reg
 void ReportCharacterization(Report& report, const power::CharacterizeResult& result);
 void ReportTraining(Report& report, const RunSpec& spec, const TrainStep& step);
 void ReportCorrelation(Report& report, const CorrelateResult& result);
+// The configuration and the versions of the tools the results come from.
+void ReportVersions(Report& report, const RunSpec& spec);
 
 // A per-PE heat map from a toggle CSV (row, col, ..., total) into a PNG; false without gnuplot.
 bool PlotToggleHeatmap(const std::filesystem::path& csv, const std::filesystem::path& png,

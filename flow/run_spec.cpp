@@ -136,38 +136,50 @@ RunSpec ParseRunSpec(const std::string& text, const std::string& origin) {
   return ReadRunSpec(ConfigNode::Parse(text, origin));
 }
 
+std::vector<std::pair<std::string, std::string>> DumpRunSections(const RunSpec& spec) {
+  return {
+      {"run", fmt::format("seed: {}\nthreads: {}\narray:\n  rows: {}\n  cols: {}\n", spec.seed,
+                          spec.threads, spec.array.rows, spec.array.cols)},
+      {"rtl_regress",
+       fmt::format("rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n",
+                   spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
+                   fmt::join(spec.rtl_regress.extra_sizes, ", "))},
+      {"characterize",
+       fmt::format("characterize:\n  liberty: {}\n  cycles: {}\n  measurement: {}\n",
+                   YamlQuoted(spec.characterize.liberty.string()), spec.characterize.cycles,
+                   power::MeasurementName(spec.characterize.measurement))},
+      {"rtl_check", fmt::format("rtl_check:\n  images: {}\n", spec.rtl_check.images)},
+      {"correlate",
+       fmt::format("correlate:\n  images: {}\n  rows: {}\n  cols: {}\n  measurement: {}\n"
+                   "  cycles_per_class: {}\n",
+                   spec.correlate.images, spec.correlate.array.rows, spec.correlate.array.cols,
+                   power::MeasurementName(spec.correlate.measurement),
+                   spec.correlate.cycles_per_class)},
+      {"compress",
+       fmt::format("compress:\n  enabled: {}\n  set_size: {}\n  lambdas: [{}]\n  pools: [{}]\n"
+                   "  max_accuracy_drop: {}\n  epochs: {}\n  learning_rate: {}\n"
+                   "  fine_tune_images: {}\n  rows: {}\n  cols: {}\n  measurement: {}\n",
+                   spec.compress.enabled, spec.compress.set_size,
+                   fmt::join(spec.compress.lambdas, ", "), fmt::join(spec.compress.pools, ", "),
+                   spec.compress.max_accuracy_drop, spec.compress.epochs,
+                   spec.compress.learning_rate, spec.compress.fine_tune_images,
+                   spec.compress.array.rows, spec.compress.array.cols,
+                   power::MeasurementName(spec.compress.measurement))},
+      {"replay",
+       fmt::format("replay:\n  images: {}\n  top1_images: {}\n  rows: {}\n  cols: {}\n"
+                   "  measurement: {}\n",
+                   spec.replay.images, spec.replay.top1_images, spec.replay.array.rows,
+                   spec.replay.array.cols, power::MeasurementName(spec.replay.measurement))},
+      {"train", qat::DumpTrainSpec(spec.train)},
+  };
+}
+
 std::string DumpRunSpec(const RunSpec& spec) {
-  return fmt::format(
-             "# powersel run configuration (as used for this run directory)\n"
-             "seed: {}\n"
-             "threads: {}\n"
-             "array:\n  rows: {}\n  cols: {}\n"
-             "rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n"
-             "characterize:\n  liberty: {}\n  cycles: {}\n  measurement: {}\n"
-             "rtl_check:\n  images: {}\n"
-             "correlate:\n  images: {}\n  rows: {}\n  cols: {}\n  measurement: {}\n"
-             "  cycles_per_class: {}\n"
-             "compress:\n  enabled: {}\n  set_size: {}\n  lambdas: [{}]\n  pools: [{}]\n"
-             "  max_accuracy_drop: {}\n  epochs: {}\n  learning_rate: {}\n"
-             "  fine_tune_images: {}\n  rows: {}\n"
-             "  cols: {}\n  measurement: {}\n"
-             "replay:\n  images: {}\n  top1_images: {}\n  rows: {}\n  cols: {}\n"
-             "  measurement: {}\n",
-             spec.seed, spec.threads, spec.array.rows, spec.array.cols,
-             spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,
-             fmt::join(spec.rtl_regress.extra_sizes, ", "),
-             YamlQuoted(spec.characterize.liberty.string()), spec.characterize.cycles,
-             power::MeasurementName(spec.characterize.measurement), spec.rtl_check.images,
-             spec.correlate.images, spec.correlate.array.rows, spec.correlate.array.cols,
-             power::MeasurementName(spec.correlate.measurement), spec.correlate.cycles_per_class,
-             spec.compress.enabled, spec.compress.set_size, fmt::join(spec.compress.lambdas, ", "),
-             fmt::join(spec.compress.pools, ", "), spec.compress.max_accuracy_drop,
-             spec.compress.epochs, spec.compress.learning_rate, spec.compress.fine_tune_images,
-             spec.compress.array.rows, spec.compress.array.cols,
-             power::MeasurementName(spec.compress.measurement), spec.replay.images,
-             spec.replay.top1_images, spec.replay.array.rows, spec.replay.array.cols,
-             power::MeasurementName(spec.replay.measurement)) +
-         qat::DumpTrainSpec(spec.train);
+  std::string text = "# powersel run configuration (as used for this run directory)\n";
+  for (const auto& [name, section] : DumpRunSections(spec)) {
+    text += section;
+  }
+  return text;
 }
 
 }  // namespace powersel::flow

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <torch/version.h>
 
 #include <chrono>
 #include <cmath>
@@ -212,6 +213,10 @@ TrainResult Train(const TrainSpec& spec, const DatasetSplits& splits,
   }
   result.seconds = Seconds(start);
   return result;
+}
+
+std::string LibTorchVersion() {
+  return fmt::format("{}.{}.{}", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
 }
 
 }  // namespace powersel::qat

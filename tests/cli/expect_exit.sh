@@ -7,6 +7,7 @@
 #   --mentions TEXT  the error line names TEXT (the file or the flag at fault)
 #   --fresh DIR      DIR is removed first (a run directory from an earlier test run)
 #   --file-has FILE TEXT  afterwards FILE exists and contains TEXT (e.g. a report); may repeat
+#   --stdout-has TEXT     the command's standard output contains TEXT
 set -u
 expected=$1
 shift
@@ -14,12 +15,14 @@ absent=""
 mentions=""
 has_files=()
 has_texts=()
+stdout_text=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-output) absent=$2; shift 2 ;;
     --fresh) rm -rf "$2"; shift 2 ;;
     --mentions) mentions=$2; shift 2 ;;
     --file-has) has_files+=("$2"); has_texts+=("$3"); shift 3 ;;
+    --stdout-has) stdout_text=$2; shift 2 ;;
     --) shift; break ;;
     *) break ;;
   esac
@@ -28,9 +31,15 @@ if [ -n "$absent" ]; then
   rm -rf "$absent"
 fi
 stderr_file=$(mktemp)
-trap 'rm -f "$stderr_file"' EXIT
-timeout 300 "$@" 2>"$stderr_file" >/dev/null
+stdout_file=$(mktemp)
+trap 'rm -f "$stderr_file" "$stdout_file"' EXIT
+timeout 300 "$@" 2>"$stderr_file" >"$stdout_file"
 status=$?
+if [ -n "$stdout_text" ] && ! grep -qF -- "$stdout_text" "$stdout_file"; then
+  echo "expected the output to contain '$stdout_text', got:"
+  tail -n 20 "$stdout_file"
+  exit 1
+fi
 if [ "$status" -ne "$expected" ]; then
   echo "expected exit status $expected, got $status from: $*"
   cat "$stderr_file"

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "powersel/flow/network_check.hpp"
@@ -95,6 +96,9 @@ void OverrideSeed(RunSpec& spec, std::uint64_t seed);
 void OverrideThreads(RunSpec& spec, int threads);
 // The configuration as YAML, as stored beside the results.
 std::string DumpRunSpec(const RunSpec& spec);
+// The same, section by section ("run" holds seed, threads and array): what each step's key
+// hashes.
+std::vector<std::pair<std::string, std::string>> DumpRunSections(const RunSpec& spec);
 
 struct RunOutcome {
   bool passed = true;

@@ -78,4 +78,7 @@ nlohmann::json ToJson(const TrainResult& result);
 nlohmann::json ToJson(const EpochRecord& record);
 EpochRecord EpochRecordFromJson(const nlohmann::json& record);
 
+// The LibTorch the trainer was built against ("major.minor.patch"), for reports.
+std::string LibTorchVersion();
+
 }  // namespace powersel::qat
