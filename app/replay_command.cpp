@@ -56,6 +56,9 @@ int Run(ReplayOptions options) {
                   result.Reduction(network.total, &flow::ReplayedEnergy::predicted));
     }
   }
+  fmt::print("  floor (every weight 0), the most any weights can save:\n");
+  PrintScopes("gate level", result.Reduction(result.floor, &flow::ReplayedEnergy::measured));
+  PrintScopes("model", result.Reduction(result.floor, &flow::ReplayedEnergy::predicted));
   fmt::print("  top-1 {:.1f} s, gate level {:.1f} s ({} threads); wrote {}\n", result.top1_seconds,
              result.gate_seconds, result.threads, (out / "replay.json").string());
   return result.passed() ? 0 : 1;

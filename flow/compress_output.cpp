@@ -1,6 +1,7 @@
 // compress.json, the accuracy-against-energy sweep (CSV and Pareto plot) and the report
 // section of a compression.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -125,6 +126,27 @@ void ReportCompression(Report& report, const CompressResult& result) {
                 "pe saved", "array saved"},
                rows);
   report.Image("compress_pareto.png", "Accuracy against predicted energy, both methods");
+  if (result.chosen_ours >= 0) {
+    const CompressPoint& ours = result.points[static_cast<std::size_t>(result.chosen_ours)];
+    const int baseline_index = result.baseline_at_equal_accuracy >= 0
+                                   ? result.baseline_at_equal_accuracy
+                                   : result.chosen_baseline;
+    std::vector<std::vector<std::string>> set_rows;
+    for (std::size_t g = 0; g < ours.sets.size(); ++g) {
+      std::vector<std::string> row = {result.layer_names[g], Percent(result.layer_share[g]),
+                                      fmt::format("{}", fmt::join(ours.sets[g], " "))};
+      if (baseline_index >= 0) {
+        row.push_back(fmt::format(
+            "{}", fmt::join(result.points[static_cast<std::size_t>(baseline_index)].sets[g], " ")));
+      }
+      set_rows.push_back(row);
+    }
+    std::vector<std::string> header = {"layer", "datapath share", "ours: allowed weights"};
+    if (baseline_index >= 0) {
+      header.emplace_back("baseline: allowed weights");
+    }
+    report.Table(header, set_rows);
+  }
 }
 
 }  // namespace powersel::flow

@@ -1,5 +1,6 @@
 #include "powersel/flow/replay.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "powersel/common/files.hpp"
@@ -10,6 +11,28 @@
 namespace powersel::flow {
 
 namespace {
+
+// The network with every weight 0: what the array spends whatever the weights.
+qat::QuantizedNetwork Floor(qat::QuantizedNetwork network) {
+  for (qat::QuantLayer& layer : network.layers) {
+    std::fill(layer.weights.begin(), layer.weights.end(), 0);
+  }
+  return network;
+}
+
+std::vector<std::pair<std::string, model::LayerMapping>> MapNetwork(
+    const qat::QuantizedNetwork& network, tb::ArrayShape array) {
+  std::vector<std::pair<std::string, model::LayerMapping>> mapping;
+  for (const qat::QuantLayer& layer : network.layers) {
+    if (layer.IsGemm()) {
+      const int pixels =
+          layer.kind == qat::LayerKind::kConv ? layer.out_height * layer.out_width : 1;
+      mapping.emplace_back(layer.name,
+                           model::MapGemm(pixels, layer.GemmK(), layer.out_channels, array));
+    }
+  }
+  return mapping;
+}
 
 ReplayedEnergy Sum(const std::string& name, const std::vector<ReplayedEnergy>& layers) {
   ReplayedEnergy total{name, {}, {}, {}};
@@ -81,7 +104,9 @@ ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir
   }
   result.top1_seconds = Seconds(top1_start);
 
-  // The gate level and the model: the correlation of these three networks.
+  // The gate level and the model: the correlation of these three networks and the floor.
+  result.mapping = MapNetwork(variants.front().network, spec.array);
+  variants.push_back({"floor", Floor(variants.front().network)});
   const auto gate_start = std::chrono::steady_clock::now();
   const RunTable run_table =
       MeasureRunTable(spec.table, variants.front().network,
@@ -98,25 +123,31 @@ ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir
       Correlate(correlate, run_table.design, run_table.table, variants, test);
   result.gate_seconds = Seconds(gate_start);
 
-  const std::vector<TileEnergy> layers = measured.Layers();
-  for (ReplayedNetwork& network : result.networks) {
+  const std::vector<TileEnergy> sums = measured.Layers();
+  auto layers_of = [&](const std::string& name) {
+    std::vector<ReplayedEnergy> layers;
     for (const LayerEstimate& estimate : measured.estimates) {
-      if (estimate.network != network.name) {
+      if (estimate.network != name) {
         continue;
       }
       ReplayedEnergy layer{measured.layer_names[static_cast<std::size_t>(estimate.layer)],
                            estimate.measured,
                            {},
                            estimate.own};
-      for (const TileEnergy& sum : layers) {
-        if (sum.network == network.name && sum.layer == estimate.layer) {
+      for (const TileEnergy& sum : sums) {
+        if (sum.network == name && sum.layer == estimate.layer) {
           layer.rtl_toggle = sum.rtl_toggle;
         }
       }
-      network.layers.push_back(layer);
+      layers.push_back(layer);
     }
+    return layers;
+  };
+  for (ReplayedNetwork& network : result.networks) {
+    network.layers = layers_of(network.name);
     network.total = Sum("network", network.layers);
   }
+  result.floor = Sum("network", layers_of("floor"));
   return result;
 }
 

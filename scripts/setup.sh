@@ -15,6 +15,7 @@ packages=(
   qflow-tech-osu018 qflow-tech-osu035  # OSU standard-cell liberties (0.18 um default)
   dataset-fashion-mnist              # the embedded default dataset
   gnuplot-nox                        # report plots
+  chromium                           # the HTML report opened in a real browser (tests)
   python3
 )
 

@@ -16,6 +16,7 @@
 #include "powersel/flow/report.hpp"
 #include "powersel/model/energy_model.hpp"
 #include "powersel/model/mac_table.hpp"
+#include "powersel/model/tile_mapping.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/tb/array_shape.hpp"
 
@@ -55,8 +56,13 @@ struct ReplayResult {
   int threads = 1;
   bool baseline_at_equal_accuracy = false;
   std::vector<ReplayedNetwork> networks;  // plain, baseline, ours
-  double top1_seconds = 0;                // every network classified on the RTL
-  double gate_seconds = 0;                // every network measured, wall clock
+  // The weight-independent floor: the plain network with every weight 0, measured the same
+  // way (no weight choice can go below it).
+  ReplayedEnergy floor;
+  // How each GEMM layer of one image maps onto the array (tiles, cycles, utilisation).
+  std::vector<std::pair<std::string, model::LayerMapping>> mapping;
+  double top1_seconds = 0;  // every network classified on the RTL
+  double gate_seconds = 0;  // every network measured, wall clock
 
   bool passed() const;  // every network bit-exact on the RTL
   // 1 - network / plain of one energy source (ReplayedEnergy::measured, ...), per scope.
