@@ -98,6 +98,11 @@ void AddCompressCommand(CLI::App& app, int& exit_status) {
                    "Validation top-1 budget below the trained network (fraction)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  command
+      ->add_option("--sensitivity-images", spec.sensitivity_images,
+                   "Ours: training images that weigh each weight's movement (0: off)")
+      ->check(CLI::Range(0, 60000))
+      ->capture_default_str();
   command->add_option("--epochs", spec.fine_tune.epochs, "Fine-tuning epochs per network")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();

@@ -36,6 +36,56 @@ std::vector<std::vector<double>> CodeCounts(const qat::QuantizedNetwork& network
   return counts;
 }
 
+// Per GEMM layer and code, how much a code step of the weights holding that code moves the
+// layer's output: for weight (k, n) its input's mean square E[x_k^2] (the diagonal of the
+// layer's Hessian for the squared output error, in code units), averaged over the code's
+// weights and normalised to mean 1 over the layer's weights. `inputs`: each GEMM layer's
+// activation rows for some training images. (Weighing by the channel's scale squared as
+// well, the Hessian in real units, selected worse: README, "Compression".)
+std::vector<std::vector<double>> CodeSensitivity(const qat::QuantizedNetwork& network,
+                                                 const LayerInputs& inputs) {
+  std::vector<std::vector<double>> sensitivity;
+  std::size_t gemm = 0;
+  for (const qat::QuantLayer& layer : network.layers) {
+    if (!layer.IsGemm()) {
+      continue;
+    }
+    const int k_total = layer.GemmK();
+    std::vector<double> mean_square(static_cast<std::size_t>(k_total), 0.0);
+    double rows = 0;
+    for (const std::vector<Matrix<std::uint8_t>>& image : inputs) {
+      const Matrix<std::uint8_t>& activations = image.at(gemm);
+      for (int m = 0; m < activations.rows(); ++m) {
+        for (int k = 0; k < k_total; ++k) {
+          const double x = activations(m, k);
+          mean_square[static_cast<std::size_t>(k)] += x * x;
+        }
+      }
+      rows += activations.rows();
+    }
+    std::vector<double> weighted(qat::kCodes, 0.0);
+    std::vector<double> count(qat::kCodes, 0.0);
+    double total = 0;
+    for (int n = 0; n < layer.out_channels; ++n) {
+      for (int k = 0; k < k_total; ++k) {
+        const double h = mean_square[static_cast<std::size_t>(k)] / std::max(rows, 1.0);
+        const auto code = static_cast<std::size_t>(
+            layer.weights[static_cast<std::size_t>(n) * k_total + k] + 128);
+        weighted[code] += h;
+        count[code] += 1;
+        total += h;
+      }
+    }
+    const double mean = total > 0 ? total / static_cast<double>(layer.weights.size()) : 1.0;
+    for (std::size_t code = 0; code < weighted.size(); ++code) {
+      weighted[code] = count[code] > 0 && total > 0 ? weighted[code] / count[code] / mean : 1.0;
+    }
+    sensitivity.push_back(std::move(weighted));
+    ++gemm;
+  }
+  return sensitivity;
+}
+
 model::ScopedEnergy Total(const std::vector<model::ScopedEnergy>& layers) {
   model::ScopedEnergy total;
   for (const model::ScopedEnergy& layer : layers) {
@@ -49,7 +99,8 @@ std::string PointKey(const CompressSpec& spec, const std::string& trained_text,
                      const CompressPoint& point) {
   return fmt::format(
       "{:016x}",
-      Fnv1a(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", point.method, point.knob, spec.set_size,
+      Fnv1a(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", point.method, point.knob,
+                        point.method == "ours" ? spec.sensitivity_images : 0, spec.set_size,
                         spec.fine_tune.epochs, spec.fine_tune.learning_rate, spec.fine_tune.seed,
                         spec.fine_tune_images, spec.array.rows, spec.array.cols,
                         power::MeasurementName(spec.table.measurement), spec.images),
@@ -175,6 +226,12 @@ CompressResult Compress(const CompressSpec& spec, const qat::TrainSpec& trained_
   // The selections: ours per layer, pressed by each layer's energy share; the baseline one
   // set for all, from the global model's cheapest codes.
   const std::vector<std::vector<double>> counts = CodeCounts(trained);
+  // Ours weighs each code's movement by its sensitivity, from training images (never test).
+  const std::vector<std::vector<double>> sensitivity =
+      spec.sensitivity_images > 0
+          ? CodeSensitivity(trained,
+                            CaptureLayerInputs(trained, splits.train, spec.sensitivity_images))
+          : std::vector<std::vector<double>>(counts.size());
   const auto gemm_count = static_cast<double>(counts.size());
   std::vector<CompressPoint> points;
   std::vector<std::vector<qat::CodeMap>> maps;
@@ -189,9 +246,11 @@ CompressResult Compress(const CompressSpec& spec, const qat::TrainSpec& trained_
     CompressPoint point{"ours", lambda, fmt::format("ours-lambda{:g}", lambda)};
     std::vector<qat::CodeMap> layer_maps;
     for (std::size_t g = 0; g < counts.size(); ++g) {
-      const qat::WeightSet set = qat::SelectWeightSet(
-          counts[g], weight_energy[g],
-          {.set_size = spec.set_size, .energy_weight = lambda * result.layer_pressure[g]});
+      const qat::WeightSet set =
+          qat::SelectWeightSet(counts[g], weight_energy[g],
+                               {.set_size = spec.set_size,
+                                .energy_weight = lambda * result.layer_pressure[g],
+                                .sensitivity = sensitivity[g]});
       point.sets.push_back(set.values);
       layer_maps.push_back(set.map);
     }

@@ -169,6 +169,7 @@ detail::StepRecord RunStep(const detail::StepRecords& records, const std::filesy
 CompressSpec CompressSpecOf(const RunSpec& spec) {
   CompressSpec compress;
   compress.set_size = spec.compress.set_size;
+  compress.sensitivity_images = spec.compress.sensitivity_images;
   compress.energy_weights = spec.compress.lambdas;
   compress.baseline_pools = spec.compress.pools;
   compress.max_accuracy_drop = spec.compress.max_accuracy_drop;

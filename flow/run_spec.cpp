@@ -66,12 +66,15 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
   step_correlate.cycles_per_class = static_cast<int>(
       correlate.Int("cycles_per_class", step_correlate.cycles_per_class, 16, 1'000'000));
   const ConfigNode compress = root.Section("compress");
-  compress.ExpectOnly({"enabled", "set_size", "lambdas", "pools", "max_accuracy_drop", "epochs",
-                       "learning_rate", "fine_tune_images", "rows", "cols", "measurement"});
+  compress.ExpectOnly({"enabled", "set_size", "sensitivity_images", "lambdas", "pools",
+                       "max_accuracy_drop", "epochs", "learning_rate", "fine_tune_images", "rows",
+                       "cols", "measurement"});
   CompressStep& step_compress = spec.compress;
   step_compress.enabled = compress.Bool("enabled", step_compress.enabled);
   step_compress.set_size =
       static_cast<int>(compress.Int("set_size", step_compress.set_size, 2, 256));
+  step_compress.sensitivity_images = static_cast<int>(
+      compress.Int("sensitivity_images", step_compress.sensitivity_images, 0, 60'000));
   step_compress.lambdas = compress.DoubleList("lambdas", step_compress.lambdas, 0, 1e12);
   const std::vector<std::int64_t> default_pools(step_compress.pools.begin(),
                                                 step_compress.pools.end());
@@ -156,10 +159,11 @@ std::vector<std::pair<std::string, std::string>> DumpRunSections(const RunSpec& 
                    power::MeasurementName(spec.correlate.measurement),
                    spec.correlate.cycles_per_class)},
       {"compress",
-       fmt::format("compress:\n  enabled: {}\n  set_size: {}\n  lambdas: [{}]\n  pools: [{}]\n"
+       fmt::format("compress:\n  enabled: {}\n  set_size: {}\n  sensitivity_images: {}\n"
+                   "  lambdas: [{}]\n  pools: [{}]\n"
                    "  max_accuracy_drop: {}\n  epochs: {}\n  learning_rate: {}\n"
                    "  fine_tune_images: {}\n  rows: {}\n  cols: {}\n  measurement: {}\n",
-                   spec.compress.enabled, spec.compress.set_size,
+                   spec.compress.enabled, spec.compress.set_size, spec.compress.sensitivity_images,
                    fmt::join(spec.compress.lambdas, ", "), fmt::join(spec.compress.pools, ", "),
                    spec.compress.max_accuracy_drop, spec.compress.epochs,
                    spec.compress.learning_rate, spec.compress.fine_tune_images,

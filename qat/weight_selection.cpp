@@ -34,18 +34,40 @@ std::vector<double> NormalisedEnergy(std::span<const double> energy,
   return normalised;
 }
 
-double Cost(int code, int value, double energy_weight, const std::vector<double>& energy) {
+// The trade-off's terms: lambda, E(code) over its mean, each code's sensitivity.
+struct Tradeoff {
+  double energy_weight = 0;
+  std::vector<double> energy;
+  std::vector<double> sensitivity;
+};
+
+double Cost(int code, int value, const Tradeoff& tradeoff) {
   const double step = code - value;
-  return step * step + energy_weight * energy[static_cast<std::size_t>(Index(value))];
+  return tradeoff.sensitivity[static_cast<std::size_t>(Index(code))] * step * step +
+         tradeoff.energy_weight * tradeoff.energy[static_cast<std::size_t>(Index(value))];
 }
 
-CodeMap Assign(std::span<const std::int8_t> values, double energy_weight,
-               const std::vector<double>& energy) {
+std::vector<double> Sensitivity(std::span<const double> sensitivity) {
+  if (sensitivity.empty()) {
+    return std::vector<double>(kCodes, 1.0);
+  }
+  if (sensitivity.size() != kCodes) {
+    throw std::invalid_argument("weight selection: a sensitivity for each of the 256 codes");
+  }
+  for (const double s : sensitivity) {
+    if (!(s >= 0)) {
+      throw std::invalid_argument("weight selection: sensitivities must be >= 0");
+    }
+  }
+  return {sensitivity.begin(), sensitivity.end()};
+}
+
+CodeMap Assign(std::span<const std::int8_t> values, const Tradeoff& tradeoff) {
   CodeMap map{};
   for (int code = -128; code < 128; ++code) {
     double best = std::numeric_limits<double>::infinity();
     for (const std::int8_t value : values) {
-      const double cost = Cost(code, value, energy_weight, energy);
+      const double cost = Cost(code, value, tradeoff);
       if (cost < best) {
         best = cost;
         map[static_cast<std::size_t>(Index(code))] = value;
@@ -58,12 +80,12 @@ CodeMap Assign(std::span<const std::int8_t> values, double energy_weight,
 }  // namespace
 
 CodeMap MapCodes(std::span<const std::int8_t> values, std::span<const double> energy,
-                 double energy_weight) {
+                 double energy_weight, std::span<const double> sensitivity) {
   if (energy.size() != kCodes || values.empty()) {
     throw std::invalid_argument("MapCodes: 256 energies and at least one value");
   }
   const std::vector<std::uint8_t> every(kCodes, 1);
-  return Assign(values, energy_weight, NormalisedEnergy(energy, every));
+  return Assign(values, {energy_weight, NormalisedEnergy(energy, every), Sensitivity(sensitivity)});
 }
 
 WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double> energy,
@@ -84,7 +106,8 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
   if (candidates < 2) {
     throw std::invalid_argument("SelectWeightSet: no candidate value besides 0");
   }
-  const std::vector<double> e = NormalisedEnergy(energy, candidate);
+  const Tradeoff tradeoff{spec.energy_weight, NormalisedEnergy(energy, candidate),
+                          Sensitivity(spec.sensitivity)};
   const int size = std::min(spec.set_size, candidates);
 
   // Start greedily: from {0}, add the candidate that lowers the weights' cost the most, until
@@ -93,7 +116,7 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
   std::vector<std::int8_t> values = {0};
   std::vector<double> best(kCodes);
   for (int code = -128; code < 128; ++code) {
-    best[static_cast<std::size_t>(Index(code))] = Cost(code, 0, spec.energy_weight, e);
+    best[static_cast<std::size_t>(Index(code))] = Cost(code, 0, tradeoff);
   }
   while (static_cast<int>(values.size()) < size) {
     double best_gain = -1;
@@ -108,7 +131,7 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
         const double n = counts[static_cast<std::size_t>(Index(code))];
         if (n > 0) {
           gain += n * std::max(0.0, best[static_cast<std::size_t>(Index(code))] -
-                                        Cost(code, value, spec.energy_weight, e));
+                                        Cost(code, value, tradeoff));
         }
       }
       if (gain > best_gain) {
@@ -122,11 +145,11 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
     values.push_back(static_cast<std::int8_t>(chosen));
     for (int code = -128; code < 128; ++code) {
       double& cost = best[static_cast<std::size_t>(Index(code))];
-      cost = std::min(cost, Cost(code, chosen, spec.energy_weight, e));
+      cost = std::min(cost, Cost(code, chosen, tradeoff));
     }
   }
 
-  CodeMap map = Assign(values, spec.energy_weight, e);
+  CodeMap map = Assign(values, tradeoff);
   for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
     bool moved = false;
     for (std::int8_t& value : values) {
@@ -154,7 +177,7 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
         for (int code = -128; code < 128; ++code) {
           const double n = counts[static_cast<std::size_t>(Index(code))];
           if (n > 0 && map[static_cast<std::size_t>(Index(code))] == value) {
-            cost += n * Cost(code, target, spec.energy_weight, e);
+            cost += n * Cost(code, target, tradeoff);
           }
         }
         if (cost < best_cost - 1e-9) {
@@ -172,7 +195,7 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
         moved = true;
       }
     }
-    const CodeMap reassigned = Assign(values, spec.energy_weight, e);
+    const CodeMap reassigned = Assign(values, tradeoff);
     if (!moved && reassigned == map) {
       break;
     }

@@ -101,3 +101,33 @@ TEST_CASE("candidates restrict the values; bad inputs are refused", "[qat]") {
       SelectWeightSet(counts, Flat(1), {.candidates = std::vector<std::uint8_t>(kCodes, 0)}),
       std::invalid_argument);
 }
+
+TEST_CASE("a sensitive code holds its value where an insensitive one moves", "[qat]") {
+  // Two values' weights, at 3 and at 40; both codes dear, their neighbours 4 and 41 cheap.
+  std::vector<double> counts = Flat(0);
+  At(counts, 3) = 500;
+  At(counts, 40) = 500;
+  std::vector<double> energy = Flat(1.0);
+  At(energy, 3) = 3.0;
+  At(energy, 40) = 3.0;
+  At(energy, 4) = 0.1;
+  At(energy, 41) = 0.1;
+  // lambda 2: a step costs its sensitivity and saves 2 * 2.9 / mean (about 1) of energy. At
+  // sensitivity 1 both move; at 10 for the weights at 40 (their inputs are large) the step
+  // costs 10 and 40 stays.
+  const WeightSet alike = SelectWeightSet(counts, energy, {.set_size = 3, .energy_weight = 2});
+  CHECK(alike.values == std::vector<std::int8_t>{0, 4, 41});
+  std::vector<double> sensitivity = Flat(1.0);
+  At(sensitivity, 40) = 10;
+  const WeightSet weighed = SelectWeightSet(
+      counts, energy, {.set_size = 3, .energy_weight = 2, .sensitivity = sensitivity});
+  CHECK(weighed.values == std::vector<std::int8_t>{0, 4, 40});
+  CHECK(MapCodes(weighed.values, energy, 2, sensitivity)[40 + 128] == 40);
+  // Refused: the wrong length, a negative sensitivity.
+  CHECK_NOTHROW(SelectWeightSet(counts, energy, {.set_size = 3, .sensitivity = Flat(1.0)}));
+  CHECK_THROWS_AS(
+      SelectWeightSet(counts, energy, {.set_size = 3, .sensitivity = std::vector<double>(3, 1.0)}),
+      std::invalid_argument);
+  CHECK_THROWS_AS(SelectWeightSet(counts, energy, {.set_size = 3, .sensitivity = Flat(-1.0)}),
+                  std::invalid_argument);
+}

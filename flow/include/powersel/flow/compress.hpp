@@ -24,9 +24,12 @@ namespace powersel::flow {
 
 struct CompressSpec {
   int set_size = 16;  // values per layer (ours) and in the baseline's one set, 0 included
+  // Ours: training images whose layer inputs weigh each weight's movement by its
+  // sensitivity (0: every weight alike, the default: it measured no better).
+  int sensitivity_images = 0;
   // Ours: the energy weight lambda (squared code steps per unit of normalised energy), one
   // compressed network each; a layer's lambda is scaled by its share of the energy.
-  std::vector<double> energy_weights = {1000, 1500, 2000};
+  std::vector<double> energy_weights = {1500, 2000, 2500};
   // The baseline: its values drawn from the n cheapest codes of the global model, one
   // network per n (n = set size: the cheapest codes themselves; 256: plain k-means).
   std::vector<int> baseline_pools = {28, 32, 64};

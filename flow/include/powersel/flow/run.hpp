@@ -52,10 +52,11 @@ struct CorrelateStep {
 struct CompressStep {
   bool enabled = true;
   int set_size = 16;
-  std::vector<double> lambdas = {1000, 1500, 2000};
+  int sensitivity_images = 0;
+  std::vector<double> lambdas = {1500, 2000, 2500};
   std::vector<int> pools = {28, 32, 64};
   double max_accuracy_drop = 0.02;
-  int epochs = 3;
+  int epochs = 4;
   double learning_rate = 5e-4;
   int fine_tune_images = 20'000;
   tb::ArrayShape array{16, 16};

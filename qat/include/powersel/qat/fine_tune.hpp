@@ -16,7 +16,7 @@
 namespace powersel::qat {
 
 struct FineTuneSpec {
-  int epochs = 3;
+  int epochs = 4;
   // Five times the QAT step: the projection moves weights further than quantisation does
   // (LeNet-5, lambda 2000: 88.4 % validation top-1 at 5e-4 against 87.0 % at 1e-4).
   double learning_rate = 5e-4;

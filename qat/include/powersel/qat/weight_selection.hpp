@@ -19,15 +19,19 @@ struct WeightSetSpec {
   double energy_weight = 0;
   // The values S may hold, by code (index code + 128); empty: every code. 0 is always one.
   std::vector<std::uint8_t> candidates;
+  // How much a code step of the weights holding each code costs the layer's output (mean 1
+  // over the weights; from the inputs those weights multiply); empty: 1 for every code.
+  std::vector<double> sensitivity;
 };
 
-// Where each code goes: its allowed value under the trade-off (code - s)^2 + lambda * e(s).
+// Where each code goes: its allowed value under the trade-off
+// sensitivity(code) * (code - s)^2 + lambda * e(s).
 using CodeMap = std::array<std::int8_t, kCodes>;
 
 struct WeightSet {
   std::vector<std::int8_t> values;  // sorted, 0 among them
   CodeMap map;
-  double squared_error = 0;  // sum over weights of (code - map[code])^2
+  double squared_error = 0;  // sum over weights of (code - map[code])^2, unweighted
   double energy = 0;         // sum over weights of E(map[code]), E's own unit
 };
 
@@ -41,6 +45,6 @@ WeightSet SelectWeightSet(std::span<const double> counts, std::span<const double
 
 // The map of a given set under the same trade-off (every code to its cheapest value).
 CodeMap MapCodes(std::span<const std::int8_t> values, std::span<const double> energy,
-                 double energy_weight);
+                 double energy_weight, std::span<const double> sensitivity = {});
 
 }  // namespace powersel::qat
