@@ -5,7 +5,10 @@ module ws_array #(
   parameter int unsigned Cols        = 64,
   parameter int unsigned WeightWidth = 8,
   parameter int unsigned ActWidth    = 8,
-  parameter int unsigned PsumWidth   = 22
+  parameter int unsigned PsumWidth   = 22,
+  // The PE's low-power features (ws_pe): off gives the plain PE.
+  parameter bit ZeroWeightIsolation  = 1'b0,
+  parameter bit SignMagnitude        = 1'b0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -95,9 +98,11 @@ module ws_array #(
       end
 
       ws_pe #(
-        .WeightWidth(WeightWidth),
-        .ActWidth   (ActWidth),
-        .PsumWidth  (PsumWidth)
+        .WeightWidth        (WeightWidth),
+        .ActWidth           (ActWidth),
+        .PsumWidth          (PsumWidth),
+        .ZeroWeightIsolation(ZeroWeightIsolation),
+        .SignMagnitude      (SignMagnitude)
       ) u_pe (
         .clk_i,
         .rst_ni,

@@ -1,9 +1,18 @@
 // Weight-stationary processing element: holds one weight, passes activations right and
 // accumulates partial sums downwards (psum_o <= psum_i + weight * act_i).
+//
+// Low-power features, each off in the plain PE and each bit-exact with it:
+//   ZeroWeightIsolation  a PE holding weight 0 keeps its multiplier and adder inputs at zero
+//                        and passes the partial sum around the adder;
+//   SignMagnitude        the multiplier sees |weight| (unsigned), the adder adds or subtracts
+//                        by the stationary sign, so a negative weight toggles like its
+//                        magnitude instead of like a two's-complement pattern.
 module ws_pe #(
-  parameter int unsigned WeightWidth = 8,
-  parameter int unsigned ActWidth    = 8,
-  parameter int unsigned PsumWidth   = 22
+  parameter int unsigned WeightWidth         = 8,
+  parameter int unsigned ActWidth            = 8,
+  parameter int unsigned PsumWidth           = 22,
+  parameter bit          ZeroWeightIsolation = 1'b0,
+  parameter bit          SignMagnitude       = 1'b0
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -35,12 +44,43 @@ module ws_pe #(
   logic                          act_valid_q;
   logic signed [WeightWidth-1:0] weight_d, weight_q;
   logic signed [PsumWidth-1:0]   psum_d, psum_q;
-  logic signed [ProdWidth-1:0]   product;
+  logic signed [PsumWidth-1:0]   sum;
 
-  // The activation is unsigned: zero-extend it by one bit before the signed multiply.
-  assign product  = ProdWidth'(weight_q) * ProdWidth'($signed({1'b0, act_i}));
+  // Operand isolation: with weight 0 the product is 0 whatever the activation, so the
+  // multiplier's and the adder's inputs are held at 0 and the partial sum bypasses the adder.
+  logic        [ActWidth-1:0]    mult_act;
+  logic signed [PsumWidth-1:0]   adder_psum;
+
+  if (ZeroWeightIsolation) begin : gen_zero_weight_isolation
+    logic weight_nonzero;
+    assign weight_nonzero = |weight_q;
+    assign mult_act       = weight_nonzero ? act_i : '0;
+    assign adder_psum     = weight_nonzero ? psum_i : '0;
+    assign psum_d         = weight_nonzero ? sum : psum_i;
+  end else begin : gen_no_isolation
+    assign mult_act       = act_i;
+    assign adder_psum     = psum_i;
+    assign psum_d         = sum;
+  end
+
   // Two's-complement wrap on overflow is the defined behaviour of the accumulator.
-  assign psum_d   = psum_i + PsumWidth'(product);
+  if (SignMagnitude) begin : gen_sign_magnitude
+    // |weight| needs WeightWidth bits unsigned (|-128| = 128); the product is unsigned.
+    logic                        weight_negative;
+    logic [WeightWidth-1:0]      magnitude;
+    logic [ProdWidth-1:0]        magnitude_product;
+    assign weight_negative   = weight_q[WeightWidth-1];
+    assign magnitude         = weight_negative ? WeightWidth'(-weight_q) : weight_q;
+    assign magnitude_product = ProdWidth'(magnitude) * ProdWidth'(mult_act);
+    assign sum = weight_negative ? adder_psum - PsumWidth'(magnitude_product)
+                                 : adder_psum + PsumWidth'(magnitude_product);
+  end else begin : gen_twos_complement
+    logic signed [ProdWidth-1:0] product;
+    // The activation is unsigned: zero-extend it by one bit before the signed multiply.
+    assign product = ProdWidth'(weight_q) * ProdWidth'($signed({1'b0, mult_act}));
+    assign sum     = adder_psum + PsumWidth'(product);
+  end
+
   assign weight_d = wload_shift_i ? weight_i : weight_q;
 
   // Datapath registers carry no reset: their contents are qualified by the valid bits.
