@@ -14,12 +14,14 @@ struct CharacterizeOptions {
   CommonOptions common;
   power::CharacterizeSpec spec;
   std::string measurement = power::MeasurementName(power::Measurement::kTimed);
+  std::string pe = "plain";
 };
 
 int Run(CharacterizeOptions options) {
   options.spec.seed = options.common.seed;
   options.spec.threads = options.common.threads;
   options.spec.measurement = power::MeasurementsByName().at(options.measurement);
+  options.spec.pe = PeFeaturesNamed(options.pe);
   const power::CharacterizeResult result =
       power::CharacterizeLibrary(options.spec, options.common.out);
   flow::WriteCharacterizationReport(options.common.out, result);
@@ -84,6 +86,7 @@ void AddCharacterizeCommand(CLI::App& app, int& exit_status) {
                    "Wire capacitance per fan-out pin (pF)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  AddPeOption(*command, options->pe);
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }
 

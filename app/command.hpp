@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "powersel/flow/run.hpp"
+#include "powersel/power/synth.hpp"
 
 namespace powersel::app {
 
@@ -20,6 +21,10 @@ struct CommonOptions {
 
 // --out, --seed and --threads on `command`.
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
+
+// --pe on `command` (the names of power::PeFeatureSets) and its features.
+void AddPeOption(CLI::App& command, std::string& pe);
+power::PeFeatures PeFeaturesNamed(const std::string& name);
 
 // The run configuration from `config` (or the embedded default), with --seed and --threads
 // from the command line applied over it when given (threads always, without a file).
@@ -40,5 +45,6 @@ void AddBenchGatesCommand(CLI::App& app, int& exit_status);
 void AddCorrelateCommand(CLI::App& app, int& exit_status);
 void AddCompressCommand(CLI::App& app, int& exit_status);
 void AddReplayCommand(CLI::App& app, int& exit_status);
+void AddCodesignCommand(CLI::App& app, int& exit_status);
 
 }  // namespace powersel::app

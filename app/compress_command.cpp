@@ -17,6 +17,7 @@ struct CompressOptions {
   std::filesystem::path out;  // empty: the run directory
   flow::CompressSpec spec;
   std::string measurement = power::MeasurementName(power::Measurement::kTimed);
+  std::string pe = "plain";
 };
 
 void PrintPoint(const flow::CompressResult& result, int index, const char* label) {
@@ -39,6 +40,7 @@ int Run(CompressOptions options) {
   options.spec.fine_tune.threads = options.common.threads;
   options.spec.table.threads = options.common.threads;
   options.spec.table.measurement = power::MeasurementsByName().at(options.measurement);
+  options.spec.table.pe = PeFeaturesNamed(options.pe);
   if (options.spec.energy_weights.empty() && options.spec.baseline_pools.empty()) {
     throw InputError("", "--lambdas", "expected at least one lambda or baseline pool");
   }
@@ -122,6 +124,7 @@ void AddCompressCommand(CLI::App& app, int& exit_status) {
   command->add_option("--measurement", options->measurement, "timed or zero-delay MAC table")
       ->check(CLI::IsMember({"timed", "zero-delay"}))
       ->capture_default_str();
+  AddPeOption(*command, options->pe);
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }
 

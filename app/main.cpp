@@ -20,6 +20,29 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
 }
 
+void AddPeOption(CLI::App& command, std::string& pe) {
+  std::vector<std::string> names;
+  for (const auto& [name, features] : power::PeFeatureSets()) {
+    names.push_back(name);
+  }
+  command
+      .add_option("--pe", pe,
+                  "The PE: plain, or with low-power features (zero-weight-isolation, "
+                  "sign-magnitude, low-power: both)")
+      ->check(CLI::IsMember(names))
+      ->capture_default_str();
+}
+
+power::PeFeatures PeFeaturesNamed(const std::string& name) {
+  for (const auto& [set_name, features] : power::PeFeatureSets()) {
+    if (set_name == name) {
+      return features;
+    }
+  }
+  throw InputError("", "--pe",
+                   "expected plain, zero-weight-isolation, sign-magnitude or low-power");
+}
+
 flow::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,
                              const CLI::App& command) {
   flow::RunSpec spec = config.empty() ? flow::DefaultRunSpec() : flow::LoadRunSpec(config);
@@ -50,6 +73,7 @@ int main(int argc, char** argv) {
   powersel::app::AddCorrelateCommand(app, exit_status);
   powersel::app::AddCompressCommand(app, exit_status);
   powersel::app::AddReplayCommand(app, exit_status);
+  powersel::app::AddCodesignCommand(app, exit_status);
   powersel::app::AddImportMnistCommand(app, exit_status);
   powersel::app::AddRunCommand(app, exit_status);
   try {

@@ -17,6 +17,7 @@ struct ReplayOptions {
   std::filesystem::path out;  // empty: the run directory
   flow::ReplaySpec spec;
   std::string measurement = power::MeasurementName(power::Measurement::kTimed);
+  std::string pe = "plain";
 };
 
 void PrintScopes(const char* label, const model::ScopedEnergy& saved) {
@@ -29,6 +30,7 @@ int Run(ReplayOptions options) {
   options.spec.threads = options.common.threads;
   options.spec.table.threads = options.common.threads;
   options.spec.table.measurement = power::MeasurementsByName().at(options.measurement);
+  options.spec.table.pe = PeFeaturesNamed(options.pe);
   const std::filesystem::path config = options.run / "config.yaml";
   const flow::RunSpec run =
       std::filesystem::exists(config) ? flow::LoadRunSpec(config) : flow::DefaultRunSpec();
@@ -95,6 +97,7 @@ void AddReplayCommand(CLI::App& app, int& exit_status) {
   command->add_option("--measurement", options->measurement, "timed or zero-delay gate level")
       ->check(CLI::IsMember({"timed", "zero-delay"}))
       ->capture_default_str();
+  AddPeOption(*command, options->pe);
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }
 

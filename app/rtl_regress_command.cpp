@@ -20,11 +20,13 @@ struct RtlRegressOptions {
   int conv_tiles = 20;
   std::filesystem::path images = kFashionMnistTestImages;
   std::filesystem::path trace;
+  bool low_power_pe = false;
 };
 
 int Run(const RtlRegressOptions& options) {
   const tb::ArrayShape shape{options.rows, options.cols};
-  tb::CheckHarnessOptions({.shape = shape, .trace_file = options.trace});
+  tb::CheckHarnessOptions(
+      {.shape = shape, .trace_file = options.trace, .low_power_pe = options.low_power_pe});
   const int images_needed = tb::ConvImagesFor(options.conv_tiles, shape);
   const auto images = images_needed > 0 ? ReadIdxImages(options.images, images_needed)
                                         : std::vector<Matrix<std::uint8_t>>{};
@@ -32,7 +34,7 @@ int Run(const RtlRegressOptions& options) {
   EnsureOutputDirectory(options.common.out, "--out");
   const tb::RegressionResult result =
       tb::RunRegression({shape, options.random_tiles, options.conv_tiles, options.common.seed,
-                         options.common.threads, options.trace},
+                         options.common.threads, options.trace, options.low_power_pe},
                         images);
 
   tb::WriteRegressionFiles(options.common.out, "rtl-regress", result);
@@ -74,6 +76,8 @@ void AddRtlRegressCommand(CLI::App& app, int& exit_status) {
   command->add_option("--images", options->images, "IDX image file for convolution tiles")
       ->capture_default_str();
   command->add_option("--trace", options->trace, "FST waveform file (one per shard)");
+  command->add_flag("--low-power-pe", options->low_power_pe,
+                    "The array with the low-power PE (zero-weight isolation, sign-magnitude)");
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }
 

@@ -33,6 +33,18 @@ std::optional<std::filesystem::path> ChosenNetwork(const nlohmann::json& json,
   return file;
 }
 
+// An accuracy in 0..1 if `json` has it, -1 if not.
+double Fraction(const nlohmann::json& json, const std::string& key, const std::string& field,
+                const std::string& origin) {
+  if (!json.is_object() || !json.contains(key)) {
+    return -1;
+  }
+  if (!json[key].is_number() || !(json[key].get<double>() >= 0) || json[key].get<double>() > 1) {
+    throw InputError(origin, field, "expected a fraction between 0 and 1");
+  }
+  return json[key].get<double>();
+}
+
 }  // namespace
 
 CompressChoice ParseCompressChoice(const std::string& text, const std::string& origin) {
@@ -60,6 +72,10 @@ CompressChoice ParseCompressChoice(const std::string& text, const std::string& o
     throw InputError(origin, "baseline", "no baseline network chosen: nothing to compare with");
   }
   choice.baseline = *baseline;
+  choice.ours_test_top1 = Fraction(json["ours"], "test_top1", "ours.test_top1", origin);
+  if (json.contains("trained")) {
+    choice.trained_test_top1 = Fraction(json["trained"], "test_top1", "trained.test_top1", origin);
+  }
   return choice;
 }
 

@@ -259,9 +259,10 @@ RunTable MeasureRunTable(const model::MacTableSpec& spec, const qat::QuantizedNe
   // around it, so characterisation and correlation map the same one.
   constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};
   power::MappedDesign design =
-      spec.liberty == power::kDefaultLiberty
+      spec.liberty == power::kDefaultLiberty && spec.pe.plain()
           ? power::DefaultMappedDesign()
-          : power::MapArrayToLibrary(spec.liberty, kMappedArray, dir / "synth");
+          : power::MapArrayToLibrary(spec.liberty, kMappedArray,
+                                     dir / ("synth-" + power::PeFeaturesName(spec.pe)), spec.pe);
   model::MacTable table =
       model::CharacterizeMacTable(table_spec, design, design.netlist_json.parent_path() / "mac");
   return {std::move(design), std::move(table)};

@@ -29,6 +29,7 @@ namespace {
 model::MacTableSpec RunTableSpec(const RunSpec& spec, power::Measurement measurement) {
   model::MacTableSpec table;
   table.liberty = spec.characterize.liberty;
+  table.pe = spec.pe;
   table.measurement = measurement;
   table.cycles_per_class = spec.correlate.cycles_per_class;
   table.seed = spec.seed;
@@ -109,6 +110,7 @@ power::CharacterizeResult CharacterizeGates(const RunSpec& spec, const std::file
   characterize.liberty = spec.characterize.liberty;
   characterize.cycles = spec.characterize.cycles;
   characterize.measurement = spec.characterize.measurement;
+  characterize.pe = spec.pe;
   characterize.seed = spec.seed;
   characterize.threads = spec.threads;
   power::CharacterizeResult result = power::CharacterizeLibrary(characterize, out);

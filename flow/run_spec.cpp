@@ -22,11 +22,21 @@ power::Measurement ReadMeasurement(const ConfigNode& section, power::Measurement
 }
 
 RunSpec ReadRunSpec(const ConfigNode& root) {
-  root.ExpectOnly({"seed", "threads", "array", "rtl_regress", "characterize", "train", "rtl_check",
-                   "correlate", "compress", "replay"});
+  root.ExpectOnly({"seed", "threads", "pe", "array", "rtl_regress", "characterize", "train",
+                   "rtl_check", "correlate", "compress", "replay"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
+  std::vector<std::string> pe_names;
+  for (const auto& [name, features] : power::PeFeatureSets()) {
+    pe_names.push_back(name);
+  }
+  const std::string pe = root.Choice("pe", "plain", pe_names);
+  for (const auto& [name, features] : power::PeFeatureSets()) {
+    if (name == pe) {
+      spec.pe = features;
+    }
+  }
 
   const ConfigNode array = root.Section("array");
   array.ExpectOnly({"rows", "cols"});
@@ -141,8 +151,9 @@ RunSpec ParseRunSpec(const std::string& text, const std::string& origin) {
 
 std::vector<std::pair<std::string, std::string>> DumpRunSections(const RunSpec& spec) {
   return {
-      {"run", fmt::format("seed: {}\nthreads: {}\narray:\n  rows: {}\n  cols: {}\n", spec.seed,
-                          spec.threads, spec.array.rows, spec.array.cols)},
+      {"run",
+       fmt::format("seed: {}\nthreads: {}\npe: {}\narray:\n  rows: {}\n  cols: {}\n", spec.seed,
+                   spec.threads, power::PeFeaturesName(spec.pe), spec.array.rows, spec.array.cols)},
       {"rtl_regress",
        fmt::format("rtl_regress:\n  random_tiles: {}\n  conv_tiles: {}\n  extra_sizes: [{}]\n",
                    spec.rtl_regress.random_tiles, spec.rtl_regress.conv_tiles,

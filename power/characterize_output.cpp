@@ -195,7 +195,7 @@ CharacterizeResult CharacterizeLibrary(const CharacterizeSpec& spec,
   ReadLiberty(spec.liberty);
   const auto images = ReadIdxImages(kFashionMnistTestImages, kConvImages);
   EnsureOutputDirectory(dir, "--out");
-  const MappedDesign design = MapArrayToLibrary(spec.liberty, kMappedArray, dir / "synth");
+  const MappedDesign design = MapArrayToLibrary(spec.liberty, kMappedArray, dir / "synth", spec.pe);
   CharacterizeResult result = Characterize(spec, design, images);
   WriteCharacterization(dir, result);
   return result;

@@ -12,7 +12,7 @@
 namespace powersel::power {
 
 MappedDesign MapArrayToLibrary(const std::filesystem::path& liberty, tb::ArrayShape shape,
-                               const std::filesystem::path& dir) {
+                               const std::filesystem::path& dir, const PeFeatures& pe) {
   if (!std::filesystem::is_regular_file(liberty)) {
     throw InputError(liberty.string(), "--liberty", "no such liberty file");
   }
@@ -20,10 +20,12 @@ MappedDesign MapArrayToLibrary(const std::filesystem::path& liberty, tb::ArraySh
   const std::filesystem::path log = dir / "yosys.log";
   const std::string command = fmt::format(
       "env POWERSEL_RTL_DIR={} POWERSEL_LIBERTY={} POWERSEL_ROWS={} POWERSEL_COLS={} "
+      "POWERSEL_ZERO_WEIGHT_ISOLATION={:d} POWERSEL_SIGN_MAGNITUDE={:d} "
       "POWERSEL_OUT_DIR={} yosys -q -l {} -c {} >/dev/null 2>&1",
       ShellQuoted(POWERSEL_RTL_DIR), ShellQuoted(std::filesystem::absolute(liberty).string()),
-      shape.rows, shape.cols, ShellQuoted(std::filesystem::absolute(dir).string()),
-      ShellQuoted(log.string()), ShellQuoted(POWERSEL_SYNTH_SCRIPT));
+      shape.rows, shape.cols, pe.zero_weight_isolation, pe.sign_magnitude,
+      ShellQuoted(std::filesystem::absolute(dir).string()), ShellQuoted(log.string()),
+      ShellQuoted(POWERSEL_SYNTH_SCRIPT));
   const int status = std::system(command.c_str());
   if (status != 0 || !std::filesystem::exists(dir / "ws_array_gates.json")) {
     throw InputError(liberty.string(), "--liberty",

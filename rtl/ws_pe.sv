@@ -45,6 +45,9 @@ module ws_pe #(
   logic signed [WeightWidth-1:0] weight_d, weight_q;
   logic signed [PsumWidth-1:0]   psum_d, psum_q;
   logic signed [PsumWidth-1:0]   sum;
+  // The multiplier's output: weight * act, or |weight| * act with sign-magnitude weights
+  // (below 2^15 either way, so it is never negative there).
+  logic signed [ProdWidth-1:0]   product;
 
   // Operand isolation: with weight 0 the product is 0 whatever the activation, so the
   // multiplier's and the adder's inputs are held at 0 and the partial sum bypasses the adder.
@@ -68,14 +71,12 @@ module ws_pe #(
     // |weight| needs WeightWidth bits unsigned (|-128| = 128); the product is unsigned.
     logic                        weight_negative;
     logic [WeightWidth-1:0]      magnitude;
-    logic [ProdWidth-1:0]        magnitude_product;
-    assign weight_negative   = weight_q[WeightWidth-1];
-    assign magnitude         = weight_negative ? WeightWidth'(-weight_q) : weight_q;
-    assign magnitude_product = ProdWidth'(magnitude) * ProdWidth'(mult_act);
-    assign sum = weight_negative ? adder_psum - PsumWidth'(magnitude_product)
-                                 : adder_psum + PsumWidth'(magnitude_product);
+    assign weight_negative = weight_q[WeightWidth-1];
+    assign magnitude       = weight_negative ? WeightWidth'(-weight_q) : weight_q;
+    assign product         = $signed(ProdWidth'(magnitude) * ProdWidth'(mult_act));
+    assign sum = weight_negative ? adder_psum - PsumWidth'(product)
+                                 : adder_psum + PsumWidth'(product);
   end else begin : gen_twos_complement
-    logic signed [ProdWidth-1:0] product;
     // The activation is unsigned: zero-extend it by one bit before the signed multiply.
     assign product = ProdWidth'(weight_q) * ProdWidth'($signed({1'b0, mult_act}));
     assign sum     = adder_psum + PsumWidth'(product);

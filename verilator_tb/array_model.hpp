@@ -55,7 +55,7 @@ class ArrayModel {
   virtual void DumpTrace(std::uint64_t time) = 0;
 };
 
-enum class ModelVariant { kPlain, kCoverage };
+enum class ModelVariant { kPlain, kCoverage, kLowPower };
 
 // Null if this build has no model of that shape and variant. `enable_trace` prepares a
 // traceable model for OpenTrace.

@@ -39,8 +39,9 @@ void ThrowNoModel(const HarnessOptions& options) {
 
 std::unique_ptr<detail::ArrayModel> MakeModelOrThrow(const HarnessOptions& options) {
   CheckHarnessOptions(options);
-  const auto variant =
-      options.coverage_model ? detail::ModelVariant::kCoverage : detail::ModelVariant::kPlain;
+  const auto variant = options.coverage_model ? detail::ModelVariant::kCoverage
+                       : options.low_power_pe ? detail::ModelVariant::kLowPower
+                                              : detail::ModelVariant::kPlain;
   auto model = detail::MakeArrayModel(options.shape, variant, !options.trace_file.empty());
   if (!model) {
     ThrowNoModel(options);
@@ -58,6 +59,12 @@ void CheckHarnessOptions(const HarnessOptions& options) {
   }
   if (!options.coverage_model && !Contains(AvailableShapes(), options.shape)) {
     ThrowNoModel(options);
+  }
+  if (options.low_power_pe && !Contains(LowPowerShapes(), options.shape)) {
+    throw InputError(
+        "", "--pe",
+        fmt::format("no {}x{} model of the low-power PE in this build (built: {})",
+                    options.shape.rows, options.shape.cols, ShapeList(LowPowerShapes())));
   }
   if (options.trace_file.empty()) {
     return;

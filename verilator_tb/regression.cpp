@@ -205,7 +205,8 @@ class ShardRunner {
         progress_(progress),
         harness_({.shape = spec.shape,
                   .count_toggles = true,
-                  .trace_file = ShardTraceFile(spec.trace_file, shard)}) {
+                  .trace_file = ShardTraceFile(spec.trace_file, shard),
+                  .low_power_pe = spec.low_power_pe}) {
     result_.shape = spec.shape;
   }
 
@@ -342,7 +343,8 @@ void CheckRegressionImages(const std::vector<Matrix<std::uint8_t>>& images,
 RegressionResult RunRegression(const RegressionSpec& spec,
                                const std::vector<Matrix<std::uint8_t>>& images) {
   const auto start = Clock::now();
-  CheckHarnessOptions({.shape = spec.shape, .trace_file = spec.trace_file});
+  CheckHarnessOptions(
+      {.shape = spec.shape, .trace_file = spec.trace_file, .low_power_pe = spec.low_power_pe});
   CheckRegressionImages(images, "");
   const int images_needed = ConvImagesFor(spec.conv_tiles, spec.shape);
   if (static_cast<int>(images.size()) < images_needed) {

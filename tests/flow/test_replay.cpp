@@ -65,3 +65,18 @@ TEST_CASE("a compress.json replay cannot use is refused with the field named", "
         "baseline_at_equal_accuracy.network");
   CHECK(RefusedField(kChosen).empty());
 }
+
+TEST_CASE("compress.json's test accuracies are read when given and checked", "[flow]") {
+  const CompressChoice choice = ParseCompressChoice(
+      R"({"trained": {"test_top1": 0.9}, "ours": {"network": "a", "test_top1": 0.88},
+          "baseline": {"network": "b"}})",
+      "compress.json");
+  CHECK(choice.trained_test_top1 == 0.9);
+  CHECK(choice.ours_test_top1 == 0.88);
+  CHECK(ParseCompressChoice(kChosen, "compress.json").ours_test_top1 == -1);
+  CHECK(RefusedField(
+            R"({"ours": {"network": "a", "test_top1": 1.5}, "baseline": {"network": "b"}})") ==
+        "ours.test_top1");
+  CHECK(RefusedField(R"({"trained": {"test_top1": "high"}, "ours": {"network": "a"},
+                         "baseline": {"network": "b"}})") == "trained.test_top1");
+}

@@ -10,6 +10,8 @@
 //   region, so energy rises with their Hamming distance.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -137,4 +139,44 @@ TEST_CASE("a timed characterisation adds glitches to the zero-delay table it als
   CHECK(uniform.spearman_rho < 1.0);
   CHECK(uniform.swapped_pairs > 0.0);
   CHECK(uniform.dearest_timed.size() == 5);
+}
+
+TEST_CASE("each low-power feature maps to a PE equal to the RTL that saves what it should",
+          "[power]") {
+  // Reasons, each feature on its own against the plain PE (zero-delay, real conv streams):
+  // - zero-weight isolation holds the multiplier's and the adder's inputs at 0 under weight
+  //   0, so the activation no longer fans into the multiplier and the partial sum no longer
+  //   ripples through the adder: weight 0 must get cheaper;
+  // - sign-magnitude weights give the multiplier |w|: -1 multiplies like +1 and only the
+  //   adder's subtract differs, where the two's-complement -1 (all ones) spreads the
+  //   activation over every partial product: -1 must come within 10 % of +1.
+  const auto images = powersel::ReadIdxImages(powersel::kFashionMnistTestImages, 2);
+  const auto dir = std::filesystem::temp_directory_path() / "powersel_pe_features";
+  std::filesystem::remove_all(dir);
+  auto characterize = [&](const std::string& name, const PeFeatures& features) {
+    CharacterizeSpec spec;
+    spec.cycles = 400;
+    spec.measurement = Measurement::kZeroDelay;
+    spec.threads = 2;
+    spec.equivalence_pe_cycles = 64 * 500;
+    spec.pe = features;
+    const MappedDesign design =
+        features.plain() ? DefaultMappedDesign()
+                         : MapArrayToLibrary(kDefaultLiberty, {4, 4}, dir / name, features);
+    return Characterize(spec, design, images);
+  };
+  const CharacterizeResult plain = characterize("plain", {});
+  const CharacterizeResult isolated =
+      characterize("zero-weight-isolation", {.zero_weight_isolation = true});
+  const CharacterizeResult sign_magnitude =
+      characterize("sign-magnitude", {.sign_magnitude = true});
+  CHECK(isolated.equivalence_mismatches == 0);
+  CHECK(sign_magnitude.equivalence_mismatches == 0);
+  CHECK(isolated.Energy(0, "conv") < 0.9 * plain.Energy(0, "conv"));
+  const double plus1 = sign_magnitude.Energy(1, "conv");
+  const double minus1 = sign_magnitude.Energy(-1, "conv");
+  CHECK(std::abs(minus1 - plus1) < 0.1 * plus1);
+  // On the plain PE -1 is much dearer than +1: the check above is not trivially true.
+  CHECK(plain.Energy(-1, "conv") > 1.2 * plain.Energy(1, "conv"));
+  std::filesystem::remove_all(dir);
 }

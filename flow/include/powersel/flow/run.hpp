@@ -77,6 +77,8 @@ struct RunSpec {
   std::uint64_t seed = 1;
   int threads = 1;
   tb::ArrayShape array{64, 64};  // the accelerator every step targets
+  // The PE every gate-level step maps and measures: plain or with low-power features.
+  power::PeFeatures pe;
   RtlRegressStep rtl_regress;
   CharacterizeStep characterize;
   qat::TrainSpec train;

@@ -66,6 +66,7 @@ class MacTable {
 
 struct MacTableSpec {
   std::filesystem::path liberty = power::kDefaultLiberty;
+  power::PeFeatures pe;  // the PE the table is measured on (the flow maps it)
   power::Measurement measurement = power::Measurement::kTimed;
   GroupingSpec grouping;
   // Streams a PE really sees (e.g. sampled from a network's layers): measured first, so that

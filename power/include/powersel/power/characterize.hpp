@@ -30,6 +30,7 @@ struct CharacterizeSpec {
   GateEnergyOptions energy;
   // Timed measures glitches and, for comparison, also runs every entry zero-delay.
   Measurement measurement = Measurement::kTimed;
+  PeFeatures pe;  // the PE mapped and measured: plain or with low-power features
 };
 
 // One stimulus class: a name for the CSV and, for targeted partial sums, the MSB Hamming

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "powersel/power/pe_features.hpp"
 #include "powersel/tb/array_shape.hpp"
 
 namespace powersel::power {
@@ -14,10 +15,10 @@ struct MappedDesign {
   std::filesystem::path pe_verilog;    // module ws_pe_gates alone, for Verilator and OpenSTA
 };
 
-// Runs Yosys on the array of `shape` for `liberty`, writing into `dir`. Throws InputError if
-// Yosys is missing or fails (its log is left in `dir`).
+// Runs Yosys on the array of `shape` (its PEs with `pe`'s features) for `liberty`, writing
+// into `dir`. Throws InputError if Yosys is missing or fails (its log is left in `dir`).
 MappedDesign MapArrayToLibrary(const std::filesystem::path& liberty, tb::ArrayShape shape,
-                               const std::filesystem::path& dir);
+                               const std::filesystem::path& dir, const PeFeatures& pe = {});
 
 // The netlist mapped to the default library at build time (4x4 array).
 MappedDesign DefaultMappedDesign();

@@ -30,6 +30,8 @@ constexpr int WeightLoadCycles(ArrayShape shape) {
 std::vector<ArrayShape> AvailableShapes();
 // Sizes whose model carries FST tracing.
 std::vector<ArrayShape> TraceableShapes();
+// Sizes with a model of the low-power PE (HarnessOptions::low_power_pe).
+std::vector<ArrayShape> LowPowerShapes();
 
 struct HarnessOptions {
   ArrayShape shape;
@@ -43,6 +45,9 @@ struct HarnessOptions {
   std::filesystem::path trace_file;
   // Record every PE's inputs and the ports, edge by edge, for gate-level replay.
   bool record_trace = false;
+  // Use the model built with the low-power PE (zero-weight operand isolation and
+  // sign-magnitude weights, rtl/ws_pe.sv); bit-exact with the plain one.
+  bool low_power_pe = false;
 };
 
 // Throws the InputError the Harness would (sizes below 1, no model of that size, no tracing
