@@ -73,6 +73,10 @@ void AddCodesignCommand(CLI::App& app, int& exit_status) {
   command->add_option("--run", options->run, "A run with network.qnet.json and compress.json")
       ->required();
   command->add_option("--out", options->out, "Output directory (default: the run directory)");
+  command
+      ->add_option("--compressed", options->spec.compressed,
+                   "Where compress.json names ours (default: the run directory)")
+      ->capture_default_str();
   flow::CodesignSpec& spec = options->spec;
   command->add_option("--images", spec.images, "Test images measured per network")
       ->check(CLI::Range(1, 10000))

@@ -57,7 +57,8 @@ model::ScopedEnergy CodesignResult::HeadlineReduction(bool predicted) const {
 CodesignResult Codesign(const CodesignSpec& spec, const std::filesystem::path& run_dir,
                         const qat::ImageDataset& test, const std::filesystem::path& out) {
   const auto start = std::chrono::steady_clock::now();
-  const CompressChoice choice = ReadCompressChoice(run_dir / "compress.json");
+  const CompressChoice choice =
+      ReadCompressChoice((spec.compressed.empty() ? run_dir : spec.compressed) / "compress.json");
   const std::vector<NetworkVariant> networks = {
       {"plain", qat::ReadQuantizedNetwork(run_dir / "network.qnet.json")},
       {"ours", qat::ReadQuantizedNetwork(choice.ours)}};
@@ -82,6 +83,7 @@ CodesignResult Codesign(const CodesignSpec& spec, const std::filesystem::path& r
     table_spec.seed = spec.seed;
     table_spec.threads = spec.threads;
     table_spec.pe = features;
+    table_spec.cycles_per_class = spec.cycles_per_class;
     constexpr std::size_t kSampleCycles = 20'000;
     const RunTable run_table =
         MeasureRunTable(table_spec, networks.front().network, inputs, spec.array, spec.seed,

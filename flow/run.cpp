@@ -9,6 +9,7 @@
 #include "powersel/common/files.hpp"
 #include "powersel/common/gnuplot.hpp"
 #include "powersel/common/idx.hpp"
+#include "powersel/flow/codesign.hpp"
 #include "powersel/flow/compress.hpp"
 #include "powersel/flow/correlate.hpp"
 #include "powersel/flow/replay.hpp"
@@ -315,6 +316,32 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
                      "replay: a network differs from the integer engine on the RTL");
                }
                record.data["outputs"] = {"replay.json"};
+               return true;
+             });
+  }
+
+  if (compress && compress->data.value("replayable", false) && spec.codesign.enabled) {
+    run_step("codesign",
+             {sections["run"], sections["correlate"], sections["codesign"], compress->key},
+             [&](detail::StepRecord& record) {
+               CodesignSpec codesign;
+               codesign.array = spec.replay.array;
+               codesign.images = spec.codesign.images;
+               codesign.cycles = spec.codesign.cycles;
+               codesign.cycles_per_class = spec.correlate.cycles_per_class;
+               codesign.measurement = spec.replay.measurement;
+               codesign.seed = spec.seed;
+               codesign.threads = spec.threads;
+               const CodesignResult result = Codesign(codesign, out, inputs.data.test, out);
+               WriteCodesign(out, result);
+               ReportCodesign(record.section, result);
+               for (const AblationRow& row : result.ablation) {
+                 if (!row.equivalent) {
+                   record.failures.push_back("codesign: the " + row.name +
+                                             " PE differs from the RTL at the gate level");
+                 }
+               }
+               record.data["outputs"] = {"codesign.json"};
                return true;
              });
   }

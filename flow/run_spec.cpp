@@ -23,7 +23,7 @@ power::Measurement ReadMeasurement(const ConfigNode& section, power::Measurement
 
 RunSpec ReadRunSpec(const ConfigNode& root) {
   root.ExpectOnly({"seed", "threads", "pe", "array", "rtl_regress", "characterize", "train",
-                   "rtl_check", "correlate", "compress", "replay"});
+                   "rtl_check", "correlate", "compress", "replay", "codesign"});
   RunSpec spec;
   spec.seed = static_cast<std::uint64_t>(root.Int("seed", 1, 0, INT64_MAX));
   spec.threads = static_cast<int>(root.Int("threads", 1, 1, 1024));
@@ -113,6 +113,13 @@ RunSpec ReadRunSpec(const ConfigNode& root) {
       static_cast<int>(replay.Int("rows", step_replay.array.rows, 1, kMaxArraySize));
   step_replay.array.cols = static_cast<int>(replay.Int("cols", step_replay.array.cols, 1, 1024));
   step_replay.measurement = ReadMeasurement(replay, step_replay.measurement);
+  const ConfigNode codesign = root.Section("codesign");
+  codesign.ExpectOnly({"enabled", "images", "cycles"});
+  spec.codesign.enabled = codesign.Bool("enabled", spec.codesign.enabled);
+  spec.codesign.images =
+      static_cast<int>(codesign.Int("images", spec.codesign.images, 1, kMaxCheckImages));
+  spec.codesign.cycles =
+      static_cast<int>(codesign.Int("cycles", spec.codesign.cycles, 16, 10'000'000));
   // One seed and one thread count for the whole run unless the section sets its own.
   if (!root.Section("train").Has("seed")) {
     spec.train.seed = spec.seed;
@@ -185,6 +192,8 @@ std::vector<std::pair<std::string, std::string>> DumpRunSections(const RunSpec& 
                    "  measurement: {}\n",
                    spec.replay.images, spec.replay.top1_images, spec.replay.array.rows,
                    spec.replay.array.cols, power::MeasurementName(spec.replay.measurement))},
+      {"codesign", fmt::format("codesign:\n  enabled: {}\n  images: {}\n  cycles: {}\n",
+                               spec.codesign.enabled, spec.codesign.images, spec.codesign.cycles)},
       {"train", qat::DumpTrainSpec(spec.train)},
   };
 }

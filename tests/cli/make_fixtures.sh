@@ -36,6 +36,7 @@ correlate: {images: 1, rows: 8, cols: 8, measurement: zero-delay, cycles_per_cla
 compress: {lambdas: [1000], pools: [32], epochs: 1, fine_tune_images: 200, rows: 8, cols: 8,
            measurement: zero-delay}
 replay: {images: 1, rows: 8, cols: 8, measurement: zero-delay}
+codesign: {enabled: true, cycles: 64}
 train:
   train_limit: 300
   validation_size: 100

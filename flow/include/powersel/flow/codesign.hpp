@@ -22,9 +22,13 @@ struct CodesignSpec {
   tb::ArrayShape array{16, 16};  // the networks' array
   int images = 1;                // test images measured per network
   int cycles = 500;              // characterisation cycles per weight and stimulus
+  int cycles_per_class = 100;    // the MAC tables' synthetic top-up (model::MacTableSpec)
   power::Measurement measurement = power::Measurement::kTimed;
   std::uint64_t seed = 1;
   int threads = 1;
+  // Where compress.json names "ours" (e.g. a compress --pe low-power into another folder:
+  // the selection co-designed with the PE); empty: the run directory.
+  std::filesystem::path compressed;
 };
 
 // One network on one PE: gate-level measurement and the model, three scopes.

@@ -73,6 +73,14 @@ struct ReplayStep {
   power::Measurement measurement = power::Measurement::kTimed;
 };
 
+// The low-power PE's ablation (powersel codesign) after replay; off by default: it maps,
+// characterises and measures four PEs (about two minutes).
+struct CodesignStep {
+  bool enabled = false;
+  int images = 1;
+  int cycles = 500;
+};
+
 struct RunSpec {
   std::uint64_t seed = 1;
   int threads = 1;
@@ -86,6 +94,7 @@ struct RunSpec {
   CorrelateStep correlate;
   CompressStep compress;
   ReplayStep replay;
+  CodesignStep codesign;
 };
 
 // The embedded default, used when no configuration file is given.
