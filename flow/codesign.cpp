@@ -41,17 +41,13 @@ NetworkOnPe SumOf(const CorrelateResult& measured, const std::string& network) {
   return sum;
 }
 
-model::ScopedEnergy Reduction(const model::ScopedEnergy& now, const model::ScopedEnergy& before) {
-  return {1 - now.datapath / before.datapath, 1 - now.pe / before.pe, 1 - now.array / before.array};
-}
-
 }  // namespace
 
 model::ScopedEnergy CodesignResult::HeadlineReduction(bool predicted) const {
   const AblationRow& plain_pe = ablation.front();
   const AblationRow& low_power = ablation.back();
-  return predicted ? Reduction(low_power.ours.predicted, plain_pe.plain.predicted)
-                   : Reduction(low_power.ours.measured, plain_pe.plain.measured);
+  return predicted ? model::Saving(low_power.ours.predicted, plain_pe.plain.predicted)
+                   : model::Saving(low_power.ours.measured, plain_pe.plain.measured);
 }
 
 CodesignResult Codesign(const CodesignSpec& spec, const std::filesystem::path& run_dir,

@@ -18,10 +18,6 @@ nlohmann::json NetworkJson(const NetworkOnPe& network) {
           {"predicted_fj", ScopedEnergyJson(network.predicted)}};
 }
 
-model::ScopedEnergy Saved(const model::ScopedEnergy& now, const model::ScopedEnergy& before) {
-  return {1 - now.datapath / before.datapath, 1 - now.pe / before.pe, 1 - now.array / before.array};
-}
-
 std::string Percent(double share) {
   return fmt::format("{:.1f} %", 100 * share);
 }
@@ -36,8 +32,9 @@ void WriteCodesign(const std::filesystem::path& dir, const CodesignResult& resul
       "plain_measured_pe_fj,ours_measured_pe_fj,ours_pe_saved_vs_plain_pe,"
       "ours_array_saved_vs_plain_pe\n";
   for (const AblationRow& row : result.ablation) {
-    const model::ScopedEnergy saved = Saved(row.ours.measured, plain_pe.plain.measured);
-    const model::ScopedEnergy predicted = Saved(row.ours.predicted, plain_pe.plain.predicted);
+    const model::ScopedEnergy saved = model::Saving(row.ours.measured, plain_pe.plain.measured);
+    const model::ScopedEnergy predicted =
+        model::Saving(row.ours.predicted, plain_pe.plain.predicted);
     rows.push_back(
         {{"pe", row.name},
          {"features",
@@ -94,9 +91,11 @@ void ReportCodesign(Report& report, const CodesignResult& result) {
       power::MeasurementName(result.measurement), result.array.rows, result.array.cols));
   std::vector<std::vector<std::string>> rows;
   for (const AblationRow& row : result.ablation) {
-    const model::ScopedEnergy saved = Saved(row.ours.measured, plain_pe.plain.measured);
-    const model::ScopedEnergy predicted = Saved(row.ours.predicted, plain_pe.plain.predicted);
-    const model::ScopedEnergy plain_saved = Saved(row.plain.measured, plain_pe.plain.measured);
+    const model::ScopedEnergy saved = model::Saving(row.ours.measured, plain_pe.plain.measured);
+    const model::ScopedEnergy predicted =
+        model::Saving(row.ours.predicted, plain_pe.plain.predicted);
+    const model::ScopedEnergy plain_saved =
+        model::Saving(row.plain.measured, plain_pe.plain.measured);
     rows.push_back({row.name, std::to_string(row.cells), std::to_string(row.flip_flops),
                     row.equivalent ? "yes" : "NO", fmt::format("{:.1f}", row.weight0_fj / 1e3),
                     fmt::format("{:.1f}", row.plus1_fj / 1e3),

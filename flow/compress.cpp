@@ -163,8 +163,7 @@ int Best(const std::vector<CompressPoint>& points, const std::string& method, do
 }  // namespace
 
 model::ScopedEnergy CompressResult::Reduction(const model::ScopedEnergy& energy) const {
-  return {1 - energy.datapath / trained_energy.datapath, 1 - energy.pe / trained_energy.pe,
-          1 - energy.array / trained_energy.array};
+  return model::Saving(energy, trained_energy);
 }
 
 CompressResult Compress(const CompressSpec& spec, const qat::TrainSpec& trained_spec,

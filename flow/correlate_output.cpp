@@ -51,9 +51,7 @@ nlohmann::json Reductions(const std::vector<TileEnergy>& networks) {
   nlohmann::json reductions = nlohmann::json::object();
   const TileEnergy& base = networks.front();
   auto reduction = [](const model::ScopedEnergy& now, const model::ScopedEnergy& before) {
-    return nlohmann::json{{"datapath", 1 - now.datapath / before.datapath},
-                          {"pe", 1 - now.pe / before.pe},
-                          {"array", 1 - now.array / before.array}};
+    return ScopedEnergyJson(model::Saving(now, before));
   };
   for (const TileEnergy& network : networks) {
     reductions[network.network] = {

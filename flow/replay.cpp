@@ -61,10 +61,7 @@ bool ReplayResult::passed() const {
 
 model::ScopedEnergy ReplayResult::Reduction(const ReplayedEnergy& energy,
                                             model::ScopedEnergy ReplayedEnergy::*source) const {
-  const model::ScopedEnergy& plain = networks.front().total.*source;
-  const model::ScopedEnergy& value = energy.*source;
-  return {1 - value.datapath / plain.datapath, 1 - value.pe / plain.pe,
-          1 - value.array / plain.array};
+  return model::Saving(energy.*source, networks.front().total.*source);
 }
 
 double ReplayResult::Top1Drop(const ReplayedNetwork& network) const {

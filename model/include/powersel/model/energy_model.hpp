@@ -26,6 +26,11 @@ struct ScopedEnergy {
   }
 };
 
+// What `now` saves against `before`, per scope: 1 - now / before (a fraction).
+inline ScopedEnergy Saving(const ScopedEnergy& now, const ScopedEnergy& before) {
+  return {1 - now.datapath / before.datapath, 1 - now.pe / before.pe, 1 - now.array / before.array};
+}
+
 // Which PEs a run uses (row-major, nonzero = used: inside the weight tile, whatever its
 // weight), and what they hold.
 struct PeWeights {
