@@ -28,7 +28,7 @@ void AddPeOption(CLI::App& command, std::string& pe) {
   command
       .add_option("--pe", pe,
                   "The PE: plain, or with low-power features (zero-weight-isolation, "
-                  "sign-magnitude, low-power: both)")
+                  "sign-magnitude, zero-activation-isolation, low-power: all three)")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
 }
@@ -40,7 +40,8 @@ power::PeFeatures PeFeaturesNamed(const std::string& name) {
     }
   }
   throw InputError("", "--pe",
-                   "expected plain, zero-weight-isolation, sign-magnitude or low-power");
+                   "expected plain, zero-weight-isolation, sign-magnitude, "
+                   "zero-activation-isolation or low-power");
 }
 
 flow::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,

@@ -77,7 +77,7 @@ void AddRtlRegressCommand(CLI::App& app, int& exit_status) {
       ->capture_default_str();
   command->add_option("--trace", options->trace, "FST waveform file (one per shard)");
   command->add_flag("--low-power-pe", options->low_power_pe,
-                    "The array with the low-power PE (zero-weight isolation, sign-magnitude)");
+                    "The array with the low-power PE (operand isolation, sign-magnitude)");
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }
 

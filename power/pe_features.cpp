@@ -9,7 +9,9 @@ const std::vector<std::pair<std::string, PeFeatures>>& PeFeatureSets() {
       {"plain", {}},
       {"zero-weight-isolation", {.zero_weight_isolation = true}},
       {"sign-magnitude", {.sign_magnitude = true}},
-      {"low-power", {.zero_weight_isolation = true, .sign_magnitude = true}}};
+      {"zero-activation-isolation", {.zero_activation_isolation = true}},
+      {"low-power",
+       {.zero_weight_isolation = true, .sign_magnitude = true, .zero_activation_isolation = true}}};
   return kSets;
 }
 

@@ -8,7 +8,8 @@ module ws_array #(
   parameter int unsigned PsumWidth   = 22,
   // The PE's low-power features (ws_pe): off gives the plain PE.
   parameter bit ZeroWeightIsolation  = 1'b0,
-  parameter bit SignMagnitude        = 1'b0
+  parameter bit SignMagnitude        = 1'b0,
+  parameter bit ZeroActivationIsolation = 1'b0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -102,7 +103,8 @@ module ws_array #(
         .ActWidth           (ActWidth),
         .PsumWidth          (PsumWidth),
         .ZeroWeightIsolation(ZeroWeightIsolation),
-        .SignMagnitude      (SignMagnitude)
+        .SignMagnitude      (SignMagnitude),
+        .ZeroActivationIsolation(ZeroActivationIsolation)
       ) u_pe (
         .clk_i,
         .rst_ni,

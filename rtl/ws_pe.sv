@@ -6,13 +6,16 @@
 //                        and passes the partial sum around the adder;
 //   SignMagnitude        the multiplier sees |weight| (unsigned), the adder adds or subtracts
 //                        by the stationary sign, so a negative weight toggles like its
-//                        magnitude instead of like a two's-complement pattern.
+//                        magnitude instead of like a two's-complement pattern;
+//   ZeroActivationIsolation  the same isolation whenever the incoming activation is 0 (ReLU
+//                        outputs often are).
 module ws_pe #(
   parameter int unsigned WeightWidth         = 8,
   parameter int unsigned ActWidth            = 8,
   parameter int unsigned PsumWidth           = 22,
   parameter bit          ZeroWeightIsolation = 1'b0,
-  parameter bit          SignMagnitude       = 1'b0
+  parameter bit          SignMagnitude       = 1'b0,
+  parameter bit          ZeroActivationIsolation = 1'b0
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -49,17 +52,18 @@ module ws_pe #(
   // (below 2^15 either way, so it is never negative there).
   logic signed [ProdWidth-1:0]   product;
 
-  // Operand isolation: with weight 0 the product is 0 whatever the activation, so the
-  // multiplier's and the adder's inputs are held at 0 and the partial sum bypasses the adder.
+  // Operand isolation: with weight 0 (or activation 0) the product is 0, so the multiplier's
+  // and the adder's inputs are held at 0 and the partial sum bypasses the adder.
   logic        [ActWidth-1:0]    mult_act;
   logic signed [PsumWidth-1:0]   adder_psum;
 
-  if (ZeroWeightIsolation) begin : gen_zero_weight_isolation
-    logic weight_nonzero;
-    assign weight_nonzero = |weight_q;
-    assign mult_act       = weight_nonzero ? act_i : '0;
-    assign adder_psum     = weight_nonzero ? psum_i : '0;
-    assign psum_d         = weight_nonzero ? sum : psum_i;
+  if (ZeroWeightIsolation || ZeroActivationIsolation) begin : gen_operand_isolation
+    logic isolate;
+    assign isolate    = (ZeroWeightIsolation && ~|weight_q) ||
+                        (ZeroActivationIsolation && ~|act_i);
+    assign mult_act   = isolate ? '0 : act_i;
+    assign adder_psum = isolate ? '0 : psum_i;
+    assign psum_d     = isolate ? psum_i : sum;
   end else begin : gen_no_isolation
     assign mult_act       = act_i;
     assign adder_psum     = psum_i;

@@ -5,7 +5,8 @@
 #   POWERSEL_RTL_DIR   folder with the rtl/*.sv sources
 #   POWERSEL_LIBERTY   the .lib file
 #   POWERSEL_ROWS, POWERSEL_COLS   array size
-#   POWERSEL_ZERO_WEIGHT_ISOLATION, POWERSEL_SIGN_MAGNITUDE   (optional, 0 or 1) the PE's
+#   POWERSEL_ZERO_WEIGHT_ISOLATION, POWERSEL_SIGN_MAGNITUDE,
+#   POWERSEL_ZERO_ACTIVATION_ISOLATION   (optional, 0 or 1) the PE's
 #                      low-power features (ws_pe parameters); absent or 0: the plain PE
 #   POWERSEL_OUT_DIR   where to write:
 #     ws_array_gates.json  hierarchical netlist (modules ws_array and ws_pe_gates)
@@ -22,7 +23,8 @@ yosys read_verilog -sv $rtl/ws_delay_line.sv $rtl/ws_pe.sv $rtl/ws_input_skew.sv
 # hierarchy -chparam trips an assertion in Yosys 0.23; chparam on the module does not.
 yosys chparam -set Rows $::env(POWERSEL_ROWS) -set Cols $::env(POWERSEL_COLS) ws_array
 foreach {variable parameter} {POWERSEL_ZERO_WEIGHT_ISOLATION ZeroWeightIsolation
-                              POWERSEL_SIGN_MAGNITUDE SignMagnitude} {
+                              POWERSEL_SIGN_MAGNITUDE SignMagnitude
+                              POWERSEL_ZERO_ACTIVATION_ISOLATION ZeroActivationIsolation} {
   if {[info exists ::env($variable)] && $::env($variable)} {
     yosys chparam -set $parameter 1 ws_array
   }

@@ -1,8 +1,9 @@
 // `powersel codesign`: the low-power PE measured feature by feature. For each feature set
-// (plain, zero-weight isolation, sign-magnitude weights, both) the PE is mapped to the
-// liberty, proven equal to the RTL and characterised (area; energy per cycle of weight 0, +1,
-// -1 and the network's average on real streams), and the run's plain 8-bit network and our
-// compressed one are measured on it at the gate level with the model's prediction beside.
+// (plain, zero-weight isolation, sign-magnitude weights, zero-activation isolation, all of
+// them) the PE is mapped to the liberty, proven equal to the RTL and characterised (area;
+// energy per cycle of weight 0, +1, -1 and the network's average on real streams), and the
+// run's plain 8-bit network and our compressed one are measured on it at the gate level with
+// the model's prediction beside.
 #pragma once
 
 #include <filesystem>

@@ -12,13 +12,17 @@ namespace powersel::power {
 struct PeFeatures {
   bool zero_weight_isolation = false;
   bool sign_magnitude = false;
+  bool zero_activation_isolation = false;
 
   bool operator==(const PeFeatures&) const = default;
-  bool plain() const { return !zero_weight_isolation && !sign_magnitude; }
+  bool plain() const {
+    return !zero_weight_isolation && !sign_magnitude && !zero_activation_isolation;
+  }
 };
 
 // Every feature set by name: "plain", "zero-weight-isolation", "sign-magnitude",
-// "low-power" (both), in that order: the rows of an ablation.
+// "zero-activation-isolation", "low-power" (all three), in that order: the rows of an
+// ablation.
 const std::vector<std::pair<std::string, PeFeatures>>& PeFeatureSets();
 std::string PeFeaturesName(const PeFeatures& features);
 

@@ -45,8 +45,8 @@ struct HarnessOptions {
   std::filesystem::path trace_file;
   // Record every PE's inputs and the ports, edge by edge, for gate-level replay.
   bool record_trace = false;
-  // Use the model built with the low-power PE (zero-weight operand isolation and
-  // sign-magnitude weights, rtl/ws_pe.sv); bit-exact with the plain one.
+  // Use the model built with the low-power PE (zero-weight and zero-activation operand
+  // isolation, sign-magnitude weights: rtl/ws_pe.sv); bit-exact with the plain one.
   bool low_power_pe = false;
 };
 
