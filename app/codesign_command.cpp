@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
-#include "powersel/common/parallel.hpp"
 #include "powersel/flow/codesign.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/tb/harness.hpp"
@@ -23,9 +22,7 @@ int Run(CodesignOptions options) {
   options.spec.seed = options.common.seed;
   options.spec.threads = options.common.threads;
   options.spec.measurement = power::MeasurementsByName().at(options.measurement);
-  const std::filesystem::path config = options.run / "config.yaml";
-  const flow::RunSpec run =
-      std::filesystem::exists(config) ? flow::LoadRunSpec(config) : flow::DefaultRunSpec();
+  const flow::RunSpec run = RunSpecOfDir(options.run);
   tb::CheckHarnessOptions({.shape = options.spec.array});
   const qat::ImageDataset test = qat::LoadDataset(run.train.data).test;
   const std::filesystem::path out = options.out.empty() ? options.run : options.out;
@@ -63,16 +60,10 @@ int Run(CodesignOptions options) {
 
 void AddCodesignCommand(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<CodesignOptions>();
-  options->common.threads = DefaultThreads();
   CLI::App* command = app.add_subcommand(
       "codesign", "The low-power PE feature by feature: area, energy, the networks on it");
-  command->add_option("--seed", options->common.seed, "Random seed")->capture_default_str();
-  command->add_option("--threads", options->common.threads, "Worker threads")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  command->add_option("--run", options->run, "A run with network.qnet.json and compress.json")
-      ->required();
-  command->add_option("--out", options->out, "Output directory (default: the run directory)");
+  AddRunDirOptions(*command, options->common, options->run, options->out,
+                   "A run with network.qnet.json and compress.json");
   command
       ->add_option("--compressed", options->spec.compressed,
                    "Where compress.json names ours (default: the run directory)")

@@ -22,6 +22,14 @@ struct CommonOptions {
 // --out, --seed and --threads on `command`.
 void AddCommonOptions(CLI::App& command, CommonOptions& options);
 
+// The options of a command that works on a run directory: --run (required; `run_help` says
+// what it must hold), --out (empty: the run directory), --seed and --threads (default: all
+// hardware threads).
+void AddRunDirOptions(CLI::App& command, CommonOptions& common, std::filesystem::path& run,
+                      std::filesystem::path& out, const std::string& run_help);
+// The run directory's configuration (config.yaml), or the embedded default without one.
+flow::RunSpec RunSpecOfDir(const std::filesystem::path& run);
+
 // --pe on `command` (the names of power::PeFeatureSets) and its features.
 void AddPeOption(CLI::App& command, std::string& pe);
 power::PeFeatures PeFeaturesNamed(const std::string& name);

@@ -3,7 +3,6 @@
 
 #include "command.hpp"
 #include "powersel/common/errors.hpp"
-#include "powersel/common/parallel.hpp"
 #include "powersel/flow/compress.hpp"
 #include "powersel/tb/harness.hpp"
 
@@ -49,9 +48,7 @@ int Run(CompressOptions options) {
       throw InputError("", "--lambdas", fmt::format("expected values >= 0, got {}", lambda));
     }
   }
-  const std::filesystem::path config = options.run / "config.yaml";
-  const flow::RunSpec run =
-      std::filesystem::exists(config) ? flow::LoadRunSpec(config) : flow::DefaultRunSpec();
+  const flow::RunSpec run = RunSpecOfDir(options.run);
   tb::CheckHarnessOptions({.shape = options.spec.array});
   const std::filesystem::path out = options.out.empty() ? options.run : options.out;
   const flow::CompressResult result = flow::Compress(options.spec, run.train, options.run, out);
@@ -75,17 +72,10 @@ int Run(CompressOptions options) {
 
 void AddCompressCommand(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<CompressOptions>();
-  options->common.threads = DefaultThreads();
   CLI::App* command = app.add_subcommand(
       "compress", "Energy-aware weight selection from a trained run, and the baseline");
-  command->add_option("--seed", options->common.seed, "Random seed")->capture_default_str();
-  command->add_option("--threads", options->common.threads, "Worker threads")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  command
-      ->add_option("--run", options->run, "A complete train run (network.qnet.json, checkpoint/)")
-      ->required();
-  command->add_option("--out", options->out, "Output directory (default: the run directory)");
+  AddRunDirOptions(*command, options->common, options->run, options->out,
+                   "A complete train run (network.qnet.json, checkpoint/)");
   flow::CompressSpec& spec = options->spec;
   command->add_option("--set-size", spec.set_size, "Allowed weight values per layer, 0 included")
       ->check(CLI::Range(2, 256))

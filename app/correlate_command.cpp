@@ -6,7 +6,6 @@
 
 #include "command.hpp"
 #include "powersel/common/errors.hpp"
-#include "powersel/common/parallel.hpp"
 #include "powersel/flow/correlate.hpp"
 #include "powersel/tb/harness.hpp"
 
@@ -42,9 +41,7 @@ int Run(CorrelateOptions options) {
   options.spec.table.measurement = power::MeasurementsByName().at(options.measurement);
   CheckGrouping(options.spec.table.grouping);
   // The run's dataset, as its configuration names it (the default without one).
-  const std::filesystem::path config = options.run / "config.yaml";
-  const flow::RunSpec run =
-      std::filesystem::exists(config) ? flow::LoadRunSpec(config) : flow::DefaultRunSpec();
+  const flow::RunSpec run = RunSpecOfDir(options.run);
   tb::CheckHarnessOptions({.shape = options.spec.array});
   const std::filesystem::path out = options.out.empty() ? options.run : options.out;
   const flow::CorrelateResult result =
@@ -93,16 +90,10 @@ int Run(CorrelateOptions options) {
 
 void AddCorrelateCommand(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<CorrelateOptions>();
-  options->common.threads = DefaultThreads();
   CLI::App* command = app.add_subcommand(
       "correlate", "The MAC energy model against the gate-level measurement of every tile");
-  command->add_option("--seed", options->common.seed, "Random seed")->capture_default_str();
-  command->add_option("--threads", options->common.threads, "Worker threads")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  command->add_option("--run", options->run, "Run directory (network.qnet.json, config.yaml)")
-      ->required();
-  command->add_option("--out", options->out, "Output directory (default: the run directory)");
+  AddRunDirOptions(*command, options->common, options->run, options->out,
+                   "Run directory (network.qnet.json, config.yaml)");
   command->add_option("--images", options->spec.images, "Test images per network")
       ->check(CLI::Range(1, 10'000))
       ->capture_default_str();

@@ -20,6 +20,22 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
 }
 
+void AddRunDirOptions(CLI::App& command, CommonOptions& common, std::filesystem::path& run,
+                      std::filesystem::path& out, const std::string& run_help) {
+  common.threads = DefaultThreads();
+  command.add_option("--seed", common.seed, "Random seed")->capture_default_str();
+  command.add_option("--threads", common.threads, "Worker threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  command.add_option("--run", run, run_help)->required();
+  command.add_option("--out", out, "Output directory (default: the run directory)");
+}
+
+flow::RunSpec RunSpecOfDir(const std::filesystem::path& run) {
+  const std::filesystem::path config = run / "config.yaml";
+  return std::filesystem::exists(config) ? flow::LoadRunSpec(config) : flow::DefaultRunSpec();
+}
+
 void AddPeOption(CLI::App& command, std::string& pe) {
   std::vector<std::string> names;
   for (const auto& [name, features] : power::PeFeatureSets()) {

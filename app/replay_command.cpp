@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
-#include "powersel/common/parallel.hpp"
 #include "powersel/flow/replay.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/tb/harness.hpp"
@@ -31,9 +30,7 @@ int Run(ReplayOptions options) {
   options.spec.table.threads = options.common.threads;
   options.spec.table.measurement = power::MeasurementsByName().at(options.measurement);
   options.spec.table.pe = PeFeaturesNamed(options.pe);
-  const std::filesystem::path config = options.run / "config.yaml";
-  const flow::RunSpec run =
-      std::filesystem::exists(config) ? flow::LoadRunSpec(config) : flow::DefaultRunSpec();
+  const flow::RunSpec run = RunSpecOfDir(options.run);
   options.spec.table.liberty = run.characterize.liberty;
   tb::CheckHarnessOptions({.shape = options.spec.array});
   const qat::ImageDataset test = qat::LoadDataset(run.train.data).test;
@@ -70,16 +67,10 @@ int Run(ReplayOptions options) {
 
 void AddReplayCommand(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<ReplayOptions>();
-  options->common.threads = DefaultThreads();
   CLI::App* command = app.add_subcommand(
       "replay", "Plain, baseline and our networks on the RTL: top-1 and gate-level energy");
-  command->add_option("--seed", options->common.seed, "Random seed")->capture_default_str();
-  command->add_option("--threads", options->common.threads, "Worker threads")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  command->add_option("--run", options->run, "A run with network.qnet.json and compress.json")
-      ->required();
-  command->add_option("--out", options->out, "Output directory (default: the run directory)");
+  AddRunDirOptions(*command, options->common, options->run, options->out,
+                   "A run with network.qnet.json and compress.json");
   flow::ReplaySpec& spec = options->spec;
   command->add_option("--images", spec.images, "Test images measured at the gate level")
       ->check(CLI::Range(1, 10000))
