@@ -120,6 +120,8 @@ void WriteReplay(const std::filesystem::path& dir, const ReplayResult& result) {
        {"images", result.images},
        {"top1_images", result.networks.front().rtl.images},
        {"threads", result.threads},
+       {"pe", power::PeFeaturesName(result.pe)},
+       {"rtl_array", result.rtl_low_power ? "low-power" : "plain"},
        {"baseline_at_equal_accuracy", result.baseline_at_equal_accuracy},
        {"passed", result.passed()},
        {"networks", networks},
@@ -169,14 +171,17 @@ void ReportReplay(Report& report, const ReplayResult& result) {
   report.Heading("Replay: the savings measured on the RTL");
   report.Paragraph(fmt::format(
       "The plain 8-bit network, the PowerPruning-style baseline ({}) and ours on the "
-      "Verilated {}x{} array. Top-1 from the RTL's logits over {} test images, every GEMM "
+      "Verilated {}x{} array ({} PE; the gate level measures the {} PE). Top-1 from the RTL's "
+      "logits over {} test images, every GEMM "
       "checked bit-exact against the integer engine ({}). Energy of the first {} test "
       "image(s): measured at the gate level ({}: PE trace replay + edge registers), beside "
       "it the model's prediction (whole-network estimate from each network's own "
       "statistics); reductions against the plain network as measured (predicted).",
       result.baseline_at_equal_accuracy ? "at ours' accuracy" : "its own choice", result.array.rows,
-      result.array.cols, plain.rtl.images, result.passed() ? "all bit-exact" : "MISMATCHES",
-      result.images, power::MeasurementName(result.measurement)));
+      result.array.cols, result.rtl_low_power ? "low-power" : "plain",
+      power::PeFeaturesName(result.pe), plain.rtl.images,
+      result.passed() ? "all bit-exact" : "MISMATCHES", result.images,
+      power::MeasurementName(result.measurement)));
   std::vector<std::vector<std::string>> rows;
   for (const ReplayedNetwork& network : result.networks) {
     const model::ScopedEnergy measured = result.Reduction(network.total, &ReplayedEnergy::measured);

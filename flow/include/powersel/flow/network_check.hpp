@@ -26,10 +26,11 @@ struct NetworkRtlCheck {
 
 // Runs the first `images` images of `dataset` through `network` twice, in software and with
 // its GEMMs on the `array`-sized Verilated array (both tile K by the array's rows), images
-// spread over `threads` threads (a Verilated model each).
+// spread over `threads` threads (a Verilated model each); `low_power_pe`: the array built
+// with the low-power PE (tb::LowPowerShapes).
 NetworkRtlCheck CheckNetworkOnRtl(const qat::QuantizedNetwork& network,
                                   const qat::ImageDataset& dataset, std::size_t images,
-                                  tb::ArrayShape array, int threads = 1);
+                                  tb::ArrayShape array, int threads = 1, bool low_power_pe = false);
 
 nlohmann::json ToJson(const NetworkRtlCheck& check);
 
