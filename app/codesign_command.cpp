@@ -23,6 +23,7 @@ int Run(CodesignOptions options) {
   options.spec.threads = options.common.threads;
   options.spec.measurement = power::MeasurementsByName().at(options.measurement);
   const flow::RunSpec run = RunSpecOfDir(options.run);
+  options.spec.liberty = run.characterize.liberty;
   tb::CheckHarnessOptions({.shape = options.spec.array});
   const qat::ImageDataset test = qat::LoadDataset(run.train.data).test;
   const std::filesystem::path out = options.out.empty() ? options.run : options.out;

@@ -75,6 +75,7 @@ CodesignResult Codesign(const CodesignSpec& spec, const std::filesystem::path& r
     // The PE mapped with these features (the build's own mapping for the plain one), its MAC
     // table on real streams, then the characterisation on the same netlist.
     model::MacTableSpec table_spec;
+    table_spec.liberty = spec.liberty;
     table_spec.measurement = spec.measurement;
     table_spec.seed = spec.seed;
     table_spec.threads = spec.threads;
@@ -85,6 +86,7 @@ CodesignResult Codesign(const CodesignSpec& spec, const std::filesystem::path& r
         MeasureRunTable(table_spec, networks.front().network, inputs, spec.array, spec.seed,
                         kSampleCycles, out / "codesign");
     power::CharacterizeSpec characterize;
+    characterize.liberty = spec.liberty;
     characterize.seed = spec.seed;
     characterize.threads = spec.threads;
     characterize.cycles = spec.cycles;

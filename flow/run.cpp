@@ -198,6 +198,21 @@ ReplaySpec ReplaySpecOf(const RunSpec& spec) {
   return replay;
 }
 
+// The ablation on the replay's array and measurement, the run's liberty and MAC-table
+// settings.
+CodesignSpec CodesignSpecOf(const RunSpec& spec) {
+  CodesignSpec codesign;
+  codesign.liberty = spec.characterize.liberty;
+  codesign.array = spec.replay.array;
+  codesign.images = spec.codesign.images;
+  codesign.cycles = spec.codesign.cycles;
+  codesign.cycles_per_class = spec.correlate.cycles_per_class;
+  codesign.measurement = spec.replay.measurement;
+  codesign.seed = spec.seed;
+  codesign.threads = spec.threads;
+  return codesign;
+}
+
 }  // namespace
 
 TrainStep TrainAndCheck(const RunSpec& spec, const std::filesystem::path& out) {
@@ -322,17 +337,11 @@ RunOutcome RunPipeline(const RunSpec& spec, const std::filesystem::path& out) {
 
   if (compress && compress->data.value("replayable", false) && spec.codesign.enabled) {
     run_step("codesign",
-             {sections["run"], sections["correlate"], sections["codesign"], compress->key},
+             {sections["run"], sections["characterize"], sections["correlate"],
+              sections["codesign"], sections["replay"], compress->key},
              [&](detail::StepRecord& record) {
-               CodesignSpec codesign;
-               codesign.array = spec.replay.array;
-               codesign.images = spec.codesign.images;
-               codesign.cycles = spec.codesign.cycles;
-               codesign.cycles_per_class = spec.correlate.cycles_per_class;
-               codesign.measurement = spec.replay.measurement;
-               codesign.seed = spec.seed;
-               codesign.threads = spec.threads;
-               const CodesignResult result = Codesign(codesign, out, inputs.data.test, out);
+               const CodesignResult result =
+                   Codesign(CodesignSpecOf(spec), out, inputs.data.test, out);
                WriteCodesign(out, result);
                ReportCodesign(record.section, result);
                for (const AblationRow& row : result.ablation) {

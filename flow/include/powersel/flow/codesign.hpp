@@ -12,6 +12,7 @@
 
 #include "powersel/flow/report.hpp"
 #include "powersel/model/energy_model.hpp"
+#include "powersel/power/liberty.hpp"
 #include "powersel/power/measurement.hpp"
 #include "powersel/power/synth.hpp"
 #include "powersel/qat/dataset.hpp"
@@ -20,10 +21,11 @@
 namespace powersel::flow {
 
 struct CodesignSpec {
-  tb::ArrayShape array{16, 16};  // the networks' array
-  int images = 1;                // test images measured per network
-  int cycles = 500;              // characterisation cycles per weight and stimulus
-  int cycles_per_class = 100;    // the MAC tables' synthetic top-up (model::MacTableSpec)
+  std::filesystem::path liberty = power::kDefaultLiberty;  // every PE is mapped to it
+  tb::ArrayShape array{16, 16};                            // the networks' array
+  int images = 1;                                          // test images measured per network
+  int cycles = 500;            // characterisation cycles per weight and stimulus
+  int cycles_per_class = 100;  // the MAC tables' synthetic top-up (model::MacTableSpec)
   power::Measurement measurement = power::Measurement::kTimed;
   std::uint64_t seed = 1;
   int threads = 1;
