@@ -1,5 +1,7 @@
 #include "powersel/flow/codesign.hpp"
 
+#include "powersel/tb/harness.hpp"
+
 #include <chrono>
 
 #include "powersel/common/files.hpp"
@@ -53,6 +55,8 @@ model::ScopedEnergy CodesignResult::HeadlineReduction(bool predicted) const {
 CodesignResult Codesign(const CodesignSpec& spec, const std::filesystem::path& run_dir,
                         const qat::ImageDataset& test, const std::filesystem::path& out) {
   const auto start = std::chrono::steady_clock::now();
+  // The clock-gated rows replay traces of the Verilated low-power array.
+  tb::CheckHarnessOptions({.shape = spec.array, .low_power_pe = true});
   const CompressChoice choice =
       ReadCompressChoice((spec.compressed.empty() ? run_dir : spec.compressed) / "compress.json");
   const std::vector<NetworkVariant> networks = {

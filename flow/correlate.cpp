@@ -128,11 +128,18 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
   }
   const power::EdgeFlipFlopEnergy edge =
       power::MeasureEdgeFlipFlops(design, library, spec.table.energy);
-  const power::ToggleEnergyModel toggle_model =
-      power::CalibrateToggleEnergy({.array = spec.array, .seed = spec.seed}, pe, library,
-                                   spec.table.energy, delays ? &*delays : nullptr, edge);
-  const detail::GateLevel gates{pe,   library,     delays ? &*delays : nullptr, spec.table.energy,
-                                edge, toggle_model};
+  const bool clock_gating = spec.table.pe.clock_gating;
+  const power::ToggleEnergyModel toggle_model = power::CalibrateToggleEnergy(
+      {.array = spec.array, .seed = spec.seed, .low_power_array = clock_gating}, pe, library,
+      spec.table.energy, delays ? &*delays : nullptr, edge);
+  const detail::GateLevel gates{pe,
+                                library,
+                                delays ? &*delays : nullptr,
+                                spec.table.energy,
+                                edge,
+                                toggle_model,
+                                table.clock(),
+                                clock_gating};
 
   CorrelateResult result;
   result.measurement = table.measurement();
@@ -154,7 +161,8 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
     const auto start = Clock::now();
     statistics.push_back(CaptureStatistics(variant.network,
                                            CaptureLayerInputs(variant.network, test, spec.images),
-                                           spec.array, table.classes(), spec.seed, 0));
+                                           spec.array, table.classes(), spec.seed, 0,
+                                           clock_gating));
     result.statistics_seconds += Seconds(start);
   }
   std::vector<double> global_cycles;
@@ -254,7 +262,8 @@ RunTable MeasureRunTable(const model::MacTableSpec& spec, const qat::QuantizedNe
   model::MacTableSpec table_spec = spec;
   const model::TransitionClasses classes(spec.grouping);
   table_spec.real_streams =
-      CaptureStatistics(trained, inputs, array, classes, seed, sample_cycles).samples;
+      CaptureStatistics(trained, inputs, array, classes, seed, sample_cycles, spec.pe.clock_gating)
+          .samples;
   // The array size of the build's mapping: the PE netlist depends slightly on the design
   // around it, so characterisation and correlation map the same one.
   constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};

@@ -47,19 +47,40 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Each PE's clock over a trace, priced by what its clock gates let through.
+std::vector<double> TraceClockFj(const tb::ArrayTrace& trace, const power::PeClockEnergy& clock) {
+  const auto pes = static_cast<std::size_t>(trace.shape.rows * trace.shape.cols);
+  std::vector<double> energy(pes, 0);
+  for (std::size_t pe = 0; pe < pes; ++pe) {
+    double shifts = 0;
+    double valids = 0;
+    for (std::size_t cycle = 0; cycle < trace.cycles(); ++cycle) {
+      const tb::PeInputs& in = trace.pe_inputs[cycle * pes + pe];
+      shifts += in.shift ? 1 : 0;
+      valids += in.act_valid ? 1 : 0;
+    }
+    energy[pe] = clock.Energy(static_cast<double>(trace.cycles()), shifts, valids);
+  }
+  return energy;
+}
+
 }  // namespace
 
 MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDataset& test,
                                int images, tb::ArrayShape array, const GateLevel& gates) {
-  tb::Harness harness({.shape = array, .count_toggles = true, .record_trace = true});
+  tb::Harness harness({.shape = array,
+                       .count_toggles = true,
+                       .record_trace = true,
+                       .low_power_pe = gates.clock_gating});
   harness.TakeTrace();  // the power-on reset is no part of any layer
   harness.ClearToggles();
   power::PeReplay replay(array, gates.pe, gates.library, gates.options, gates.delays);
-  const double clock_fj = replay.PeGroup(0).table().clock_fj_per_cycle();
   const qat::IntegerEngine engine(variant.network, array);
   const std::vector<int> gemm_layers = GemmLayers(variant.network);
   MeasuredNetwork measured;
-  std::vector<double> before(static_cast<std::size_t>(array.rows * array.cols), 0);
+  const auto pes = static_cast<std::size_t>(array.rows * array.cols);
+  std::vector<double> before(pes, 0);
+  std::vector<double> clock_before(pes, 0);
   for (int image = 0; image < images; ++image) {
     std::size_t gemm = 0;
     const qat::GemmBackend backend = [&](const Matrix<std::uint8_t>& activations,
@@ -76,6 +97,7 @@ MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDa
             const auto start = Clock::now();
             replay.Feed(trace);
             const std::vector<double> after = replay.PeEnergyFj();
+            const std::vector<double> clock_after = replay.PeClockFj();
             measured.replay_seconds += std::chrono::duration<double>(Clock::now() - start).count();
 
             TileRun run = PlaceTile(array, tile_weights);
@@ -83,29 +105,31 @@ MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDa
             run.layer = layer;
             run.tile = tile++;
             TileEnergy energy{variant.name, image, layer, run.tile, trace.cycles(), {}, {}, {}, {}};
-            const double clock = clock_fj * static_cast<double>(trace.cycles());
             for (std::size_t pe = 0; pe < after.size(); ++pe) {
               const double pe_fj = after[pe] - before[pe];
               if (run.used[pe] != 0) {
                 energy.measured.pe += pe_fj;
-                energy.measured.datapath += pe_fj - clock;
+                energy.measured.datapath += pe_fj - (clock_after[pe] - clock_before[pe]);
               }
               energy.measured.array += pe_fj;
             }
+            const std::vector<double> toggle_clock = TraceClockFj(trace, gates.clock);
             const double edge_fj = power::EstimateEdgeEnergy(toggles, gates.edge).total_fj();
             energy.measured.array += edge_fj;
             energy.rtl_toggle.array = edge_fj;
             for (int row = 0; row < array.rows; ++row) {
               for (int col = 0; col < array.cols; ++col) {
+                const auto pe = static_cast<std::size_t>(row * array.cols + col);
                 const double datapath = gates.toggles.PeDatapathFj(toggles, row, col);
-                if (run.used[static_cast<std::size_t>(row * array.cols + col)] != 0) {
+                if (run.used[pe] != 0) {
                   energy.rtl_toggle.datapath += datapath;
-                  energy.rtl_toggle.pe += datapath + clock;
+                  energy.rtl_toggle.pe += datapath + toggle_clock[pe];
                 }
-                energy.rtl_toggle.array += datapath + clock;
+                energy.rtl_toggle.array += datapath + toggle_clock[pe];
               }
             }
             before = after;
+            clock_before = clock_after;
             measured.tiles.push_back(std::move(run));
             measured.energy.push_back(energy);
           });
@@ -134,10 +158,11 @@ LayerInputs CaptureLayerInputs(const qat::QuantizedNetwork& network, const qat::
 
 NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const LayerInputs& inputs,
                                     tb::ArrayShape array, const model::TransitionClasses& classes,
-                                    std::uint64_t seed, std::size_t sample_cycles) {
+                                    std::uint64_t seed, std::size_t sample_cycles,
+                                    bool clock_gating) {
   const auto start = std::chrono::steady_clock::now();
   std::mt19937_64 rng(seed);
-  model::ArrayStreamModel streams({.shape = array});
+  model::ArrayStreamModel streams({.shape = array, .clock_gating = clock_gating});
   const qat::IntegerEngine engine(network, array);
   std::vector<std::size_t> gemm_layers;
   for (std::size_t l = 0; l < network.layers.size(); ++l) {

@@ -36,6 +36,10 @@ struct GateLevel {
   power::GateEnergyOptions options;
   power::EdgeFlipFlopEnergy edge;
   const power::ToggleEnergyModel& toggles;  // the RTL-toggle level
+  power::PeClockEnergy clock;               // the RTL-toggle level's clock
+  // The PE gates its clocks: its neighbours hold their outputs outside valid cycles, so the
+  // traces come from the Verilated low-power array, whose PEs do.
+  bool clock_gating = false;
 };
 
 // The PE grid of a tile as Harness::LoadWeights places it: weight (k, n) at PE (k, n).

@@ -80,7 +80,8 @@ ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir
     variants.push_back({name, qat::ReadQuantizedNetwork(file)});
     qat::CheckInputShape(variants.back().network, test);
   }
-  tb::CheckHarnessOptions({.shape = spec.array});
+  // A clock-gated PE's traces come from the Verilated low-power array (its PEs hold as it does).
+  tb::CheckHarnessOptions({.shape = spec.array, .low_power_pe = spec.table.pe.clock_gating});
   EnsureOutputDirectory(out, "--out");
 
   ReplayResult result;
@@ -91,10 +92,7 @@ ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir
   result.baseline_at_equal_accuracy = choice.baseline_at_equal_accuracy;
 
   result.pe = spec.table.pe;
-  const std::vector<tb::ArrayShape> low_power_shapes = tb::LowPowerShapes();
-  result.rtl_low_power = spec.table.pe == power::PeFeatureSets().back().second &&
-                         std::find(low_power_shapes.begin(), low_power_shapes.end(), spec.array) !=
-                             low_power_shapes.end();
+  result.rtl_low_power = spec.table.pe.clock_gating;
   const std::size_t top1_images = spec.top1_images == 0 ? test.size() : spec.top1_images;
   const auto top1_start = std::chrono::steady_clock::now();
   for (std::size_t n = 0; n < variants.size(); ++n) {

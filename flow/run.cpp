@@ -61,11 +61,16 @@ RunInputs LoadRunInputs(const RunSpec& spec) {
     most_images = std::max(most_images, tb::ConvImagesFor(spec.rtl_regress.conv_tiles, shape));
   }
   power::ReadLiberty(spec.characterize.liberty);
+  // A clock-gated PE's traces come from the Verilated low-power array (its sizes only), and
+  // so do the co-design's, whose rows include clock-gated PEs.
   if (spec.correlate.images > 0) {
-    tb::CheckHarnessOptions({.shape = spec.correlate.array});
+    tb::CheckHarnessOptions({.shape = spec.correlate.array, .low_power_pe = spec.pe.clock_gating});
   }
   if (spec.replay.images > 0) {
-    tb::CheckHarnessOptions({.shape = spec.replay.array});
+    tb::CheckHarnessOptions({.shape = spec.replay.array, .low_power_pe = spec.pe.clock_gating});
+  }
+  if (spec.codesign.enabled) {
+    tb::CheckHarnessOptions({.shape = spec.replay.array, .low_power_pe = true});
   }
   RunInputs inputs{ReadIdxImages(kFashionMnistTestImages, most_images),
                    qat::LoadDataset(spec.train.data)};

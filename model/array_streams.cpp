@@ -33,7 +33,9 @@ std::size_t Size(int n) {
 }  // namespace
 
 ArrayStreamModel::ArrayStreamModel(const ArrayStreamOptions& options, const PeVisitor& visitor)
-    : shape_(options.shape), record_trace_(options.record_trace) {
+    : shape_(options.shape),
+      record_trace_(options.record_trace),
+      clock_gating_(options.clock_gating) {
   if (shape_.rows < 1 || shape_.cols < 1) {
     throw InputError("", "--rows/--cols",
                      fmt::format("an array of {}x{} PEs: both sizes must be at least 1",
@@ -186,6 +188,7 @@ void ArrayStreamModel::Advance() {
   const bool run = driven_.rst_n;
   const bool shift = run && driven_.wload_valid;
 
+  const std::int32_t* const held_bottom = deskew_ring_.data() + Size(deskew_head_ * cols);
   deskew_head_ = (deskew_head_ + 1) % cols;
   std::int32_t* const bottom_psums = deskew_ring_.data() + Size(deskew_head_ * cols);
   // PE (r, c)'s registers take its inputs; its neighbours below and to the right read them.
@@ -194,12 +197,16 @@ void ArrayStreamModel::Advance() {
     const std::size_t row_begin = Size(r * cols);
     for (std::size_t i = row_begin; i < row_begin + Size(cols); ++i) {
       const tb::PeInputs& in = current_[i];
-      const std::int32_t psum = AccumulateWrapped(in.psum, weight_q_[i], in.act);
+      // A clock-gated PE's activation and partial-sum registers hold without a valid input.
+      const bool clocked = !clock_gating_ || in.act_valid;
+      const std::int32_t psum =
+          clocked ? AccumulateWrapped(in.psum, weight_q_[i], in.act)
+                  : (bottom ? held_bottom[i - row_begin] : current_[i + Size(cols)].psum);
       if (in.shift) {
         weight_q_[i] = in.weight;
       }
       if (i + 1 < row_begin + Size(cols)) {
-        next_[i + 1].act = in.act;
+        next_[i + 1].act = clocked ? in.act : current_[i + 1].act;
         next_[i + 1].act_valid = run && in.act_valid;
       }
       if (bottom) {

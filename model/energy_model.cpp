@@ -18,10 +18,12 @@ template <typename PeDatapath>
 ScopedEnergy Sum(const MacTable& table, const PeActivity& activity, const PeWeights& pes,
                  const power::EdgeFlipFlopEnergy& edge, PeDatapath datapath_of) {
   CheckPes(activity, pes);
-  const double clock = table.clock_fj() * static_cast<double>(activity.cycles());
   ScopedEnergy energy;
   for (std::size_t pe = 0; pe < pes.weights.size(); ++pe) {
     const int index = static_cast<int>(pe);
+    const double clock = table.clock().Energy(static_cast<double>(activity.cycles()),
+                                              static_cast<double>(activity.ShiftCycles()),
+                                              static_cast<double>(activity.ValidCycles(index)));
     double datapath = datapath_of(index, pes.weights[pe]);
     for (const PeActivity::LoadCount& load : activity.Loads(index)) {
       datapath += table.load_cycle_fj(load.load_class) * static_cast<double>(load.cycles);

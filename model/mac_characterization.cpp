@@ -153,6 +153,7 @@ ClassedStream MakeClassedStream(const TransitionClasses& classes, int per_pair, 
       }
       tb::PeInputs next = previous;
       next.act = *act;
+      next.act_valid = true;  // a clock-gated PE computes only on valid activations
       next.psum = DrawPsum(classes, previous.psum, pair % groups, rng);
       stream.inputs.push_back(next);
       stream.pair.push_back(pair);
@@ -266,9 +267,7 @@ MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesig
     }
   }
   const MacTable table(spec.measurement, classes,
-                       power::NetEnergyTable(netlist, library, spec.energy,
-                                             power::PeOutputLoads(netlist, library, spec.energy))
-                           .clock_fj_per_cycle(),
+                       power::MeasurePeClock(netlist, library, spec.energy, delays ? &*delays : nullptr),
                        detail::LoadTable(load_results), std::move(datapath_fj));
   std::filesystem::create_directories(cache_dir);
   WriteMacTable(cached, table);

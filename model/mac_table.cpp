@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kWeights = 256;
 constexpr const char* kFormat = "powersel-mac-table";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;  // 2: the clock gates' load and valid energies
 
 template <typename T>
 T Field(const nlohmann::json& document, const char* key, const std::filesystem::path& file,
@@ -32,11 +32,12 @@ T Field(const nlohmann::json& document, const char* key, const std::filesystem::
 
 }  // namespace
 
-MacTable::MacTable(power::Measurement measurement, TransitionClasses classes, double clock_fj,
-                   std::vector<double> load_cycle_fj, std::vector<double> datapath_fj)
+MacTable::MacTable(power::Measurement measurement, TransitionClasses classes,
+                   power::PeClockEnergy clock, std::vector<double> load_cycle_fj,
+                   std::vector<double> datapath_fj)
     : measurement_(measurement),
       classes_(std::move(classes)),
-      clock_fj_(clock_fj),
+      clock_(clock),
       load_cycle_fj_(std::move(load_cycle_fj)),
       datapath_fj_(std::move(datapath_fj)) {
   const auto expected =
@@ -73,6 +74,8 @@ void WriteMacTable(const std::filesystem::path& file, const MacTable& table) {
                              {"activation_classes", activation_names},
                              {"psum_groups", psum_names},
                              {"clock_fj", table.clock_fj()},
+                             {"clock_load_fj", table.clock().load_fj},
+                             {"clock_valid_fj", table.clock().valid_fj},
                              {"load_cycle_fj", table.load_cycle_fj()},
                              {"datapath_fj", table.datapath_fj()}});
 }
@@ -102,7 +105,11 @@ MacTable ReadMacTable(const std::filesystem::path& file) {
     throw InputError(file.string(), "grouping", error.what());
   }
   try {
-    return MacTable(found->second, *classes, Field<double>(document, "clock_fj", file, "a number"),
+    const power::PeClockEnergy clock{
+        Field<double>(document, "clock_fj", file, "a number"),
+        Field<double>(document, "clock_load_fj", file, "a number"),
+        Field<double>(document, "clock_valid_fj", file, "a number")};
+    return MacTable(found->second, *classes, clock,
                     Field<std::vector<double>>(document, "load_cycle_fj", file, "numbers"),
                     Field<std::vector<double>>(document, "datapath_fj", file, "numbers"));
   } catch (const std::invalid_argument& error) {

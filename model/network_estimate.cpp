@@ -30,6 +30,7 @@ NetworkEstimate::NetworkEstimate(const MacTable& table, tb::ArrayShape array,
     layer.tiles = tb::PlanTiles(k, n, array);
     layer.stream_cycles.assign(layer.tiles.size(), 0);
     layer.cycles.assign(layer.tiles.size(), 0);
+    layer.gated_clock_fj.assign(layer.tiles.size(), 0);
     layer.row_cycles.assign(static_cast<std::size_t>(array.rows), 0);
     layers_.push_back(std::move(layer));
   }
@@ -53,6 +54,10 @@ NetworkEstimate::NetworkEstimate(const MacTable& table, tb::ArrayShape array,
       for (int col = 0; col < array.cols; ++col) {
         const int pe = row * array.cols + col;
         const bool used = row < captured.coord.k_size && col < captured.coord.n_size;
+        // What clock gates let through beyond the free-running clock: data-independent.
+        const double gated = table.clock().Energy(0, static_cast<double>(activity.ShiftCycles()),
+                                                  static_cast<double>(activity.ValidCycles(pe)));
+        (used ? layer.gated_clock_fj[t] : layer.idle_gated_clock_fj) += gated;
         for (int pair = 0; pair < pairs; ++pair) {
           const auto cycles = static_cast<double>(activity.PairCycles(pe, pair));
           if (cycles == 0) {
@@ -199,6 +204,7 @@ std::vector<ScopedEnergy> NetworkEstimate::Estimate(
     double streaming = 0;
     double used_pe_cycles = 0;
     double all_cycles = 0;
+    double gated_clock = 0;
     for (std::size_t t = 0; t < layer.tiles.size(); ++t) {
       const tb::TileCoord& coord = layer.tiles[t];
       // Four running sums: one would wait on each addition before the next.
@@ -215,11 +221,13 @@ std::vector<ScopedEnergy> NetworkEstimate::Estimate(
       streaming += tile * layer.stream_cycles[t];
       used_pe_cycles += layer.cycles[t] * coord.k_size * coord.n_size;
       all_cycles += layer.cycles[t];
+      gated_clock += layer.gated_clock_fj[t];
     }
     ScopedEnergy& e = energy[gemm];
     e.datapath += streaming;
-    e.pe = e.datapath + clock * used_pe_cycles;
-    e.array += streaming + layer.idle_stream_fj + layer.edge_fj + clock * all_cycles * rows * cols;
+    e.pe = e.datapath + clock * used_pe_cycles + gated_clock;
+    e.array += streaming + layer.idle_stream_fj + layer.edge_fj + clock * all_cycles * rows * cols +
+               gated_clock + layer.idle_gated_clock_fj;
   }
   return energy;
 }

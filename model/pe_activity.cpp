@@ -29,6 +29,7 @@ PeActivity::PeActivity(tb::ArrayShape shape, const TransitionClasses& classes)
     : shape_(shape),
       classes_(&classes),
       pairs_(classes.activation_classes() * classes.psum_groups()),
+      valid_cycles_(static_cast<std::size_t>(shape.rows * shape.cols), 0),
       pair_cycles_(static_cast<std::size_t>(shape.rows * shape.cols * pairs_), 0),
       loads_(static_cast<std::size_t>(shape.rows * shape.cols)),
       previous_(static_cast<std::size_t>(shape.rows * shape.cols)),
@@ -43,12 +44,14 @@ void PeActivity::Observe(std::span<const tb::PeInputs> pes, std::span<const std:
   }
   ++cycles_;
   ++edge_.cycles;
+  shift_cycles_ += pes.front().shift ? 1 : 0;
   seen_.clear();
   seen_start_.clear();
   const int groups = classes_->psum_groups();
   for (std::size_t pe = 0; pe < count; ++pe) {
     const tb::PeInputs& now = pes[pe];
     const tb::PeInputs& before = previous_[pe];
+    valid_cycles_[pe] += now.act_valid ? 1 : 0;
     // The weight register takes the weight that shifted in at the last edge; while it moves
     // (and while weights shift) the cycle is a load cycle, priced by its transition.
     const std::int8_t register_before = weight_q_[pe];
@@ -141,6 +144,10 @@ PeActivity& PeActivity::operator+=(const PeActivity& other) {
   seen_.clear();
   seen_start_.clear();
   cycles_ += other.cycles_;
+  shift_cycles_ += other.shift_cycles_;
+  for (std::size_t pe = 0; pe < valid_cycles_.size(); ++pe) {
+    valid_cycles_[pe] += other.valid_cycles_[pe];
+  }
   for (std::size_t i = 0; i < pair_cycles_.size(); ++i) {
     pair_cycles_[i] += other.pair_cycles_[i];
   }

@@ -62,6 +62,11 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
   const double unit_fj = library.EnergyUnitFj();
   const double slew = options.input_slew_ns / library.time_unit_ns;
   const double volts = library.nominal_voltage_v;
+  // The clock: free-running nets cost the same every cycle (clock_fj_), gated ones (behind a
+  // clock gate) per transition like data, but in the clock category.
+  const GateNetlist::ClockTree tree = netlist.FindClockTree();
+  gated_clock_ = tree.gated;
+  const int clock = kClockCategory;
 
   // Loads first: every input pin a net reaches, plus the wire estimate.
   std::vector<int> fanout(nets, 0);
@@ -78,14 +83,17 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
       }
     }
   }
+  std::vector<bool> free_clock(nets, false);
   for (std::size_t net = 2; net < nets; ++net) {
+    free_clock[net] = tree.free_running[net] != 0 || (is_clock[net] && tree.gated[net] == 0);
     const double wire =
         fanout[net] == 0 ? 0 : options.wire_base_pf + options.wire_per_fanout_pf * fanout[net];
     load_pf_[net] = pin_load_pf[net] + wire;
     // Half C V^2 per transition, in fJ (pF x V^2 = pJ).
     const double switching_fj = 0.5 * load_pf_[net] * volts * volts * 1000.0;
-    if (switching_fj > 0 && !is_clock[net]) {
-      parts_[net].push_back({switching, switching_fj, switching_fj});
+    if (switching_fj > 0 && !free_clock[net]) {
+      parts_[net].push_back(
+          {tree.gated[net] != 0 ? clock : switching, switching_fj, switching_fj});
     }
   }
 
@@ -95,27 +103,31 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
       const LibertyPin& pin = instance.cell->pins[p];
       const int net = instance.pin_nets[p];
       const std::size_t index = static_cast<std::size_t>(net);
+      const int part_category = tree.gated[index] != 0 ? clock : category;
       if (pin.is_output) {
         const auto external = external_load_pf.find(net);
         const double load_pf =
             load_pf_[index] + (external == external_load_pf.end() ? 0.0 : external->second);
         const auto [rise, fall] =
             OutputInternalEnergy(pin, load_pf / library.capacitance_unit_pf, slew);
-        parts_[index].push_back({category, rise * unit_fj, fall * unit_fj});
-      } else if (pin.is_clock) {
-        // The clock rises and falls once every cycle, whatever the data does.
-        const auto [rise, fall] = InputPassiveEnergy(pin, slew);
-        clock_fj_ += (rise + fall) * unit_fj;
+        if (free_clock[index]) {
+          clock_fj_ += (rise + fall) * unit_fj;
+        } else {
+          parts_[index].push_back({part_category, rise * unit_fj, fall * unit_fj});
+        }
       } else if (net > 1) {
         const auto [rise, fall] = InputPassiveEnergy(pin, slew);
-        if (rise != 0 || fall != 0) {
-          parts_[index].push_back({category, rise * unit_fj, fall * unit_fj});
+        if (free_clock[index]) {
+          // A free-running clock rises and falls once every cycle, whatever the data does.
+          clock_fj_ += (rise + fall) * unit_fj;
+        } else if (rise != 0 || fall != 0) {
+          parts_[index].push_back({part_category, rise * unit_fj, fall * unit_fj});
         }
       }
     }
   }
   for (std::size_t net = 2; net < nets; ++net) {
-    if (is_clock[net]) {
+    if (free_clock[net]) {
       clock_fj_ += load_pf_[net] * volts * volts * 1000.0;  // two transitions of 1/2 C V^2
     }
     for (const Part& part : parts_[net]) {

@@ -15,7 +15,8 @@ GateEnergyMeter::GateEnergyMeter(const NetEnergyTable& table, int net_count, int
       fall_planes_(rise_planes_.size(), 0),
       rise_counts_(static_cast<std::size_t>(net_count) * kLanes, 0),
       fall_counts_(rise_counts_.size(), 0),
-      lane_energy_fj_(kLanes, 0) {}
+      lane_energy_fj_(kLanes, 0),
+      lane_clock_fj_(kLanes, 0) {}
 
 namespace {
 
@@ -49,6 +50,9 @@ void GateEnergyMeter::ClearCycleEnergy() {
 }
 
 void GateEnergyMeter::AddCycleEnergy(std::size_t net, std::uint64_t rose, std::uint64_t fell) {
+  if (table_.gated_clock(static_cast<int>(net))) {
+    return;
+  }
   const double rise_fj = table_.rise_fj(static_cast<int>(net));
   const double fall_fj = table_.fall_fj(static_cast<int>(net));
   std::vector<double>& energy =
@@ -149,20 +153,31 @@ std::span<const double> GateEnergyMeter::lane_energy_fj() const {
     Flush();
     const double clock = table_.clock_fj_per_cycle() * static_cast<double>(cycles_);
     for (int lane = 0; lane < kLanes; ++lane) {
-      lane_energy_fj_[static_cast<std::size_t>(lane)] = lane < lanes_ ? clock : 0.0;
+      lane_clock_fj_[static_cast<std::size_t>(lane)] = lane < lanes_ ? clock : 0.0;
+      lane_energy_fj_[static_cast<std::size_t>(lane)] = 0.0;
     }
     const std::size_t nets = rise_counts_.size() / kLanes;
     for (std::size_t net = 2; net < nets; ++net) {
       const double rise_fj = table_.rise_fj(static_cast<int>(net));
       const double fall_fj = table_.fall_fj(static_cast<int>(net));
+      std::vector<double>& sums =
+          table_.gated_clock(static_cast<int>(net)) ? lane_clock_fj_ : lane_energy_fj_;
       for (std::size_t lane = 0; lane < kLanes; ++lane) {
-        lane_energy_fj_[lane] += rise_fj * static_cast<double>(rise_counts_[net * kLanes + lane]) +
-                                 fall_fj * static_cast<double>(fall_counts_[net * kLanes + lane]);
+        sums[lane] += rise_fj * static_cast<double>(rise_counts_[net * kLanes + lane]) +
+                      fall_fj * static_cast<double>(fall_counts_[net * kLanes + lane]);
       }
+    }
+    for (std::size_t lane = 0; lane < kLanes; ++lane) {
+      lane_energy_fj_[lane] += lane_clock_fj_[lane];
     }
     energy_current_ = true;
   }
   return lane_energy_fj_;
+}
+
+std::span<const double> GateEnergyMeter::lane_clock_fj() const {
+  lane_energy_fj();
+  return lane_clock_fj_;
 }
 
 std::uint64_t GateEnergyMeter::Total(const std::vector<std::uint64_t>& counts, int net) const {

@@ -126,4 +126,34 @@ tb::PeOutputs GatePe::Outputs(int lane) const {
           static_cast<std::int8_t>(port("weight_o", true))};
 }
 
+PeClockEnergy MeasurePeClock(const GateNetlist& netlist, const Library& library,
+                             const GateEnergyOptions& options, const NetlistDelays* delays) {
+  constexpr int kWarmUp = 4;  // the gates' latches take their enables
+  constexpr int kCycles = 64;
+  enum Lane { kIdle, kLoading, kStreaming, kLanesUsed };
+  GatePe pe(netlist, library, options, kLanesUsed, delays);
+  std::array<tb::PeInputs, kLanesUsed> inputs{};
+  for (tb::PeInputs& in : inputs) {
+    in.rst_n = true;
+  }
+  inputs[kLoading].shift = true;
+  inputs[kStreaming].act_valid = true;
+  auto clock = [&](int lane) { return pe.meter().lane_clock_fj()[static_cast<std::size_t>(lane)]; };
+  for (int cycle = 0; cycle < kWarmUp; ++cycle) {
+    pe.Step(inputs);
+  }
+  std::array<double, kLanesUsed> before{};
+  for (int lane = 0; lane < kLanesUsed; ++lane) {
+    before[static_cast<std::size_t>(lane)] = clock(lane);
+  }
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    pe.Step(inputs);
+  }
+  auto per_cycle = [&](int lane) {
+    return (clock(lane) - before[static_cast<std::size_t>(lane)]) / kCycles;
+  };
+  return {per_cycle(kIdle), per_cycle(kLoading) - per_cycle(kIdle),
+          per_cycle(kStreaming) - per_cycle(kIdle)};
+}
+
 }  // namespace powersel::power

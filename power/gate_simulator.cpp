@@ -31,6 +31,14 @@ struct FlipFlop {
   std::optional<BooleanFunction> clear;
   std::optional<BooleanFunction> preset;
   std::vector<CompiledOutput> outputs;  // functions of (state, state_inverse)
+  int clock_net = -1;                   // set when a clock gate drives the clock pin
+};
+
+struct Latch {
+  std::vector<int> input_nets;
+  BooleanFunction enable;
+  BooleanFunction data;
+  std::vector<CompiledOutput> outputs;  // functions of (state, state_inverse)
 };
 
 bool IsPlainPin(const std::string& text) {
@@ -43,7 +51,7 @@ bool IsPlainPin(const std::string& text) {
 
 class GateSimulator::Impl {
  public:
-  explicit Impl(const GateNetlist& netlist) {
+  explicit Impl(const GateNetlist& netlist) : clock_(netlist.FindClockTree()) {
     std::vector<CombinationalGate> unordered;
     for (const GateNetlist::Instance& instance : netlist.instances) {
       const LibertyCell& cell = *instance.cell;
@@ -56,10 +64,9 @@ class GateSimulator::Impl {
         }
       }
       try {
-        if (cell.is_latch) {
-          throw std::invalid_argument("latches are not supported");
-        }
-        if (cell.flip_flop) {
+        if (cell.latch) {
+          latches_.push_back(CompileLatch(cell, instance, input_names, input_nets));
+        } else if (cell.flip_flop) {
           flip_flops_.push_back(CompileFlipFlop(cell, instance, input_names, input_nets));
         } else {
           CombinationalGate gate{input_nets, {}};
@@ -81,24 +88,42 @@ class GateSimulator::Impl {
     }
     Levelize(netlist, std::move(unordered));
     state_.assign(flip_flops_.size(), 0);
+    latch_state_.assign(latches_.size(), 0);
   }
 
+  // The clock input, -1 when the clock is implicit: no clock gate, every flip-flop takes
+  // every edge, and the input never needs to toggle.
+  int clock_root() const { return clock_.has_gated ? clock_.root : -1; }
+
+  // The rising edge: the clock tree settles with the clock high; a flip-flop behind a clock
+  // gate captures only in the lanes where its clock rose.
   void Capture(std::vector<std::uint64_t>& values) {
+    if (clock_root() >= 0) {
+      clock_before_ = values;
+      values[static_cast<std::size_t>(clock_root())] = ~std::uint64_t{0};
+      clock_logic_.Run(values);
+    }
     for (std::size_t f = 0; f < flip_flops_.size(); ++f) {
       const FlipFlop& flop = flip_flops_[f];
       Gather(flop.input_nets, values);
-      std::uint64_t next = flop.next_state.Evaluate(inputs_);
-      state_[f] = ApplyAsync(flop, next);
+      const std::uint64_t next = flop.next_state.Evaluate(inputs_);
+      std::uint64_t captured = ~std::uint64_t{0};
+      if (flop.clock_net >= 0) {
+        const auto clock = static_cast<std::size_t>(flop.clock_net);
+        captured = values[clock] & ~clock_before_[clock];
+      }
+      state_[f] = ApplyAsync(flop, (next & captured) | (state_[f] & ~captured));
     }
-    DriveFlipFlopOutputs(values);
+    DriveOutputs(values);
   }
 
   void Settle(std::vector<std::uint64_t>& values) {
     constexpr int kMaxAsyncPasses = 4;
     for (int pass = 0; pass < kMaxAsyncPasses; ++pass) {
       logic_.Run(values);
-      // Asynchronous clear and preset act as soon as their inputs settle.
-      bool changed = false;
+      // Asynchronous clear and preset act as soon as their inputs settle, and open latches
+      // follow their data.
+      bool changed = UpdateLatches(values);
       for (std::size_t f = 0; f < flip_flops_.size(); ++f) {
         Gather(flip_flops_[f].input_nets, values);
         const std::uint64_t forced = ApplyAsync(flip_flops_[f], state_[f]);
@@ -108,7 +133,18 @@ class GateSimulator::Impl {
       if (!changed) {
         return;
       }
-      DriveFlipFlopOutputs(values);
+      DriveOutputs(values);
+    }
+  }
+
+  // The falling edge: the clock tree settles with the clock low, and the latches it opens
+  // take their data (a clock gate's enable); the rest of the logic only if a latch changed.
+  void Fall(std::vector<std::uint64_t>& values) {
+    values[static_cast<std::size_t>(clock_root())] = 0;
+    clock_logic_.Run(values);
+    if (UpdateLatches(values)) {
+      DriveOutputs(values);
+      Settle(values);
     }
   }
 
@@ -121,7 +157,13 @@ class GateSimulator::Impl {
       throw std::invalid_argument("only rising-edge flip-flops are supported (clocked_on \"" +
                                   ff.clocked_on + "\")");
     }
-    FlipFlop flop{input_nets, BooleanFunction(ff.next_state, input_names), {}, {}, {}};
+    FlipFlop flop{input_nets, BooleanFunction(ff.next_state, input_names), {}, {}, {}, -1};
+    for (std::size_t i = 0; i < input_names.size(); ++i) {
+      if (input_names[i] == ff.clocked_on &&
+          clock_.gated[static_cast<std::size_t>(input_nets[i])] != 0) {
+        flop.clock_net = input_nets[i];
+      }
+    }
     if (!ff.clear.empty()) {
       flop.clear.emplace(ff.clear, input_names);
     }
@@ -136,6 +178,35 @@ class GateSimulator::Impl {
       }
     }
     return flop;
+  }
+
+  Latch CompileLatch(const LibertyCell& cell, const GateNetlist::Instance& instance,
+                     const std::vector<std::string>& input_names,
+                     const std::vector<int>& input_nets) {
+    const LibertyLatch& latch = *cell.latch;
+    Latch compiled{input_nets, BooleanFunction(latch.enable, input_names),
+                   BooleanFunction(latch.data_in, input_names), {}};
+    const std::vector<std::string> state_names = {latch.state, latch.state_inverse};
+    for (std::size_t p = 0; p < cell.pins.size(); ++p) {
+      if (cell.pins[p].is_output) {
+        compiled.outputs.push_back(
+            {instance.pin_nets[p], BooleanFunction(cell.pins[p].function, state_names)});
+      }
+    }
+    return compiled;
+  }
+
+  bool UpdateLatches(const std::vector<std::uint64_t>& values) {
+    bool changed = false;
+    for (std::size_t l = 0; l < latches_.size(); ++l) {
+      Gather(latches_[l].input_nets, values);
+      const std::uint64_t open = latches_[l].enable.Evaluate(inputs_);
+      const std::uint64_t next =
+          (latches_[l].data.Evaluate(inputs_) & open) | (latch_state_[l] & ~open);
+      changed |= next != latch_state_[l];
+      latch_state_[l] = next;
+    }
+    return changed;
   }
 
   // Orders gates so that each reads only settled nets; a combinational loop is an error.
@@ -180,6 +251,10 @@ class GateSimulator::Impl {
       const CombinationalGate& gate = unordered[static_cast<std::size_t>(g)];
       for (const CompiledOutput& output : gate.outputs) {
         logic_.Append(output.function, gate.input_nets, output.net);
+        const auto net = static_cast<std::size_t>(output.net);
+        if (clock_.free_running[net] != 0 || clock_.gated[net] != 0) {
+          clock_logic_.Append(output.function, gate.input_nets, output.net);
+        }
       }
     }
   }
@@ -194,10 +269,16 @@ class GateSimulator::Impl {
     return state;
   }
 
-  void DriveFlipFlopOutputs(std::vector<std::uint64_t>& values) {
+  void DriveOutputs(std::vector<std::uint64_t>& values) {
     for (std::size_t f = 0; f < flip_flops_.size(); ++f) {
       const std::uint64_t state[2] = {state_[f], ~state_[f]};
       for (const CompiledOutput& output : flip_flops_[f].outputs) {
+        values[static_cast<std::size_t>(output.net)] = output.function.Evaluate(state);
+      }
+    }
+    for (std::size_t l = 0; l < latches_.size(); ++l) {
+      const std::uint64_t state[2] = {latch_state_[l], ~latch_state_[l]};
+      for (const CompiledOutput& output : latches_[l].outputs) {
         values[static_cast<std::size_t>(output.net)] = output.function.Evaluate(state);
       }
     }
@@ -210,9 +291,14 @@ class GateSimulator::Impl {
     }
   }
 
-  detail::NetProgram logic_;  // every combinational gate, in topological order
+  GateNetlist::ClockTree clock_;
+  detail::NetProgram logic_;        // every combinational gate, in topological order
+  detail::NetProgram clock_logic_;  // the gates of the clock tree, in the same order
   std::vector<FlipFlop> flip_flops_;
+  std::vector<Latch> latches_;
   std::vector<std::uint64_t> state_;
+  std::vector<std::uint64_t> latch_state_;
+  std::vector<std::uint64_t> clock_before_;  // every net before the rising edge
   std::vector<std::uint64_t> inputs_;
 };
 
@@ -225,8 +311,9 @@ GateSimulator::GateSimulator(const GateNetlist& netlist)
       falls_(values_.size(), 0),
       impl_(std::make_unique<Impl>(netlist)) {
   values_[1] = ~std::uint64_t{0};
-  // Power-on: all inputs and registers low, the logic settled.
+  // Power-on: all inputs and registers low (the clock too), the logic settled.
   impl_->Settle(values_);
+  middle_.resize(values_.size());
 }
 
 GateSimulator::~GateSimulator() = default;
@@ -249,10 +336,11 @@ void GateSimulator::SetInput(const GateNetlist::Port& port,
 void GateSimulator::Step() {
   previous_ = values_;
   impl_->Capture(values_);
+  const int clock = impl_->clock_root();
   for (const GateNetlist::Port& port : netlist_.ports) {
     if (port.is_input) {
       for (const int net : port.nets) {
-        if (net > 1) {
+        if (net > 1 && net != clock) {
           values_[static_cast<std::size_t>(net)] = pending_inputs_[static_cast<std::size_t>(net)];
         }
       }
@@ -263,6 +351,18 @@ void GateSimulator::Step() {
     const std::uint64_t changed = previous_[net] ^ values_[net];
     rises_[net] = changed & values_[net];
     falls_[net] = changed & previous_[net];
+  }
+  if (clock < 0) {
+    return;
+  }
+  // With clock gates the clock is simulated: it fell after everything settled, and a gated
+  // clock that rose at the edge falls again in the same cycle.
+  middle_ = values_;
+  impl_->Fall(values_);
+  for (std::size_t net = 0; net < values_.size(); ++net) {
+    const std::uint64_t changed = middle_[net] ^ values_[net];
+    rises_[net] |= changed & values_[net];
+    falls_[net] |= changed & middle_[net];
   }
 }
 

@@ -309,7 +309,25 @@ class LibertyReader {
       }
       cell.flip_flop = std::move(flip_flop);
     }
-    cell.is_latch = !group.Children("latch").empty();
+    for (const LibertyGroup* group_latch : group.Children("latch")) {
+      LibertyLatch latch;
+      if (group_latch->arguments.size() == 2) {
+        latch.state = group_latch->arguments[0];
+        latch.state_inverse = group_latch->arguments[1];
+      }
+      for (const auto& [name, target] :
+           {std::pair<const char*, std::string*>{"enable", &latch.enable},
+            {"data_in", &latch.data_in}}) {
+        if (const LibertyAttribute* attribute = group_latch->Find(name)) {
+          *target = Value(*attribute);
+        }
+      }
+      if (latch.enable.empty() || latch.data_in.empty()) {
+        Fail(group_latch->line, "cell(" + cell.name + ").latch", "needs enable and data_in");
+      }
+      cell.latch = std::move(latch);
+    }
+    cell.is_latch = cell.latch.has_value();
     return cell;
   }
 

@@ -39,7 +39,8 @@ std::vector<std::uint8_t> GateNetlist::CombinationalFanOut(std::span<const int> 
   std::vector<std::vector<const Instance*>> readers(static_cast<std::size_t>(net_count));
   for (const Instance& instance : instances) {
     for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
-      if (!instance.cell->pins[p].is_output && !instance.cell->flip_flop) {
+      if (!instance.cell->pins[p].is_output && !instance.cell->flip_flop &&
+          !instance.cell->is_latch) {
         readers[static_cast<std::size_t>(instance.pin_nets[p])].push_back(&instance);
       }
     }
@@ -62,6 +63,87 @@ std::vector<std::uint8_t> GateNetlist::CombinationalFanOut(std::span<const int> 
     }
   }
   return cone;
+}
+
+GateNetlist::ClockTree GateNetlist::FindClockTree() const {
+  const auto nets = static_cast<std::size_t>(net_count);
+  std::vector<const Instance*> driver(nets, nullptr);
+  std::vector<int> clock_pins;
+  for (const Instance& instance : instances) {
+    for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
+      const LibertyPin& pin = instance.cell->pins[p];
+      if (pin.is_output) {
+        driver[static_cast<std::size_t>(instance.pin_nets[p])] = &instance;
+      } else if (instance.cell->flip_flop && pin.name == instance.cell->flip_flop->clocked_on) {
+        clock_pins.push_back(instance.pin_nets[p]);
+      }
+    }
+  }
+  // Back from the clock pins through combinational cells to the primary inputs they reach.
+  std::vector<std::uint8_t> visited(nets, 0);
+  std::vector<int> roots;
+  std::vector<int> pending = clock_pins;
+  while (!pending.empty()) {
+    const auto net = static_cast<std::size_t>(pending.back());
+    pending.pop_back();
+    if (net <= 1 || visited[net] != 0) {
+      continue;
+    }
+    visited[net] = 1;
+    const Instance* source = driver[net];
+    if (source == nullptr) {
+      roots.push_back(static_cast<int>(net));
+    } else if (!source->cell->flip_flop && !source->cell->is_latch) {
+      for (std::size_t p = 0; p < source->cell->pins.size(); ++p) {
+        if (!source->cell->pins[p].is_output) {
+          pending.push_back(source->pin_nets[p]);
+        }
+      }
+    }
+  }
+  ClockTree tree;
+  tree.free_running.assign(nets, 0);
+  tree.gated.assign(nets, 0);
+  if (roots.empty()) {
+    return tree;
+  }
+  if (roots.size() > 1) {
+    throw InputError(module, "", "flip-flops are clocked from more than one input (" +
+                                     net_names[static_cast<std::size_t>(roots[0])] + ", " +
+                                     net_names[static_cast<std::size_t>(roots[1])] + ")");
+  }
+  tree.root = roots.front();
+  const std::vector<std::uint8_t> cone = CombinationalFanOut(std::span(&tree.root, 1));
+  // Free-running: the root, or a cell output whose inputs are all free-running or constant.
+  // Cells are visited until nothing changes: a cone is a few levels deep.
+  tree.free_running[static_cast<std::size_t>(tree.root)] = 1;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Instance& instance : instances) {
+      if (instance.cell->flip_flop || instance.cell->is_latch) {
+        continue;
+      }
+      bool all_free = true;
+      for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
+        const auto net = static_cast<std::size_t>(instance.pin_nets[p]);
+        if (!instance.cell->pins[p].is_output && net > 1 && tree.free_running[net] == 0) {
+          all_free = false;
+        }
+      }
+      for (std::size_t p = 0; p < instance.cell->pins.size() && all_free; ++p) {
+        const auto net = static_cast<std::size_t>(instance.pin_nets[p]);
+        if (instance.cell->pins[p].is_output && cone[net] != 0 && tree.free_running[net] == 0) {
+          tree.free_running[net] = 1;
+          changed = true;
+        }
+      }
+    }
+  }
+  for (std::size_t net = 2; net < nets; ++net) {
+    tree.gated[net] = cone[net] != 0 && tree.free_running[net] == 0 ? 1 : 0;
+    tree.has_gated = tree.has_gated || tree.gated[net] != 0;
+  }
+  return tree;
 }
 
 int GateNetlist::FlipFlopCount() const {

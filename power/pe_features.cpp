@@ -10,9 +10,16 @@ const std::vector<std::pair<std::string, PeFeatures>>& PeFeatureSets() {
       {"zero-weight-isolation", {.zero_weight_isolation = true}},
       {"sign-magnitude", {.sign_magnitude = true}},
       {"zero-activation-isolation", {.zero_activation_isolation = true}},
-      {"low-power",
-       {.zero_weight_isolation = true, .sign_magnitude = true, .zero_activation_isolation = true}}};
+      {"clock-gating", {.clock_gating = true}},
+      {"low-power", LowPowerPe()}};
   return kSets;
+}
+
+PeFeatures LowPowerPe() {
+  return {.zero_weight_isolation = true,
+          .sign_magnitude = true,
+          .zero_activation_isolation = true,
+          .clock_gating = true};
 }
 
 std::string PeFeaturesName(const PeFeatures& features) {

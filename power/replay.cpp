@@ -37,6 +37,14 @@ std::vector<double> PeReplay::PeEnergyFj() const {
   return energy;
 }
 
+std::vector<double> PeReplay::PeClockFj() const {
+  std::vector<double> energy;
+  for (int pe = 0; pe < shape_.rows * shape_.cols; ++pe) {
+    energy.push_back(PeGroup(pe).meter().lane_clock_fj()[static_cast<std::size_t>(Lane(pe))]);
+  }
+  return energy;
+}
+
 ReplayEnergy PeReplay::Result() const {
   ReplayEnergy result;
   result.measurement = groups_.front()->measurement();

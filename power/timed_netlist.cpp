@@ -33,6 +33,7 @@ std::vector<int> Order(const std::vector<int>& delays) {
 
 void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDelays::Arc>& arcs,
              TimedNetlist& timed) {
+  const GateNetlist::ClockTree& clock = timed.clock;
   const LibertyCell& cell = *instance.cell;
   auto arc = [&](std::size_t from, std::size_t to) -> const NetlistDelays::Arc* {
     for (const NetlistDelays::Arc& candidate : arcs) {
@@ -59,11 +60,20 @@ void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDel
   for (const std::size_t p : pins) {
     inputs.push_back(instance.pin_nets[p]);
   }
-  if (cell.is_latch) {
-    throw std::invalid_argument("latches are not supported");
+  if (cell.latch) {
+    // The state is the output net itself, read back as one more input (its arc never fires:
+    // re-evaluated with its own new value, a latch output stays).
+    names.push_back("powersel_latch_state");
+    pins.push_back(cell.pins.size());
+    const LibertyLatch& latch = *cell.latch;
+    for (std::size_t to = 0; to < cell.pins.size(); ++to) {
+      if (cell.pins[to].is_output && cell.pins[to].function != latch.state) {
+        throw std::invalid_argument("only latch outputs that are the state are supported");
+      }
+    }
   }
   if (!cell.flip_flop) {
-    if (inputs.size() > static_cast<std::size_t>(kMaxCellInputs)) {
+    if (names.size() > static_cast<std::size_t>(kMaxCellInputs)) {
       throw std::invalid_argument(
           fmt::format("more than {} inputs are not supported", kMaxCellInputs));
     }
@@ -71,14 +81,27 @@ void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDel
       if (!cell.pins[to].is_output) {
         continue;
       }
+      const std::string function =
+          cell.latch ? fmt::format("(({0})&({1}))|(!({0})&powersel_latch_state)",
+                                   cell.latch->enable, cell.latch->data_in)
+                     : cell.pins[to].function;
+      std::vector<int> output_inputs = inputs;
+      if (cell.latch) {
+        output_inputs.push_back(instance.pin_nets[to]);
+      }
       CombinationalOutput output{instance.pin_nets[to],
-                                 BooleanFunction(cell.pins[to].function, names),
-                                 inputs,
+                                 BooleanFunction(function, names),
+                                 output_inputs,
                                  {},
                                  {},
                                  {},
                                  {}};
       for (std::size_t i = 0; i < pins.size(); ++i) {
+        if (pins[i] == cell.pins.size()) {
+          output.rise_ps.push_back(0);
+          output.fall_ps.push_back(0);
+          continue;
+        }
         const NetlistDelays::Arc* found = arc(pins[i], to);
         const bool constant = inputs[i] <= 1;  // never changes: its arc never fires
         if (!constant && (found == nullptr || !found->rise_ns || !found->fall_ns)) {
@@ -93,13 +116,19 @@ void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDel
       constexpr std::array<std::uint64_t, kMaxCellInputs> kMinterms = {
           0xAAAAAAAAAAAAAAAAULL, 0xCCCCCCCCCCCCCCCCULL, 0xF0F0F0F0F0F0F0F0ULL,
           0xFF00FF00FF00FF00ULL, 0xFFFF0000FFFF0000ULL, 0xFFFFFFFF00000000ULL};
-      output.truth_table = output.function.Evaluate(std::span(kMinterms).first(inputs.size()));
+      output.truth_table =
+          output.function.Evaluate(std::span(kMinterms).first(output_inputs.size()));
       timed.outputs.push_back(std::move(output));
     }
     return;
   }
   const LibertyFlipFlop& ff = *cell.flip_flop;
-  FlipFlop flop{{}, inputs, BooleanFunction(ff.next_state, names), {}, {}, {}};
+  FlipFlop flop{-1, {}, inputs, BooleanFunction(ff.next_state, names), {}, {}, {}};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == ff.clocked_on && clock.gated[static_cast<std::size_t>(inputs[i])] != 0) {
+      flop.clock_net = inputs[i];
+    }
+  }
   if (!ff.clear.empty()) {
     flop.clear.emplace(ff.clear, names);
   }
@@ -159,6 +188,7 @@ int DelayPs(double ns) {
 
 TimedNetlist CompileTimedNetlist(const GateNetlist& netlist, const NetlistDelays& delays) {
   TimedNetlist timed;
+  timed.clock = netlist.FindClockTree();
   for (std::size_t i = 0; i < netlist.instances.size(); ++i) {
     const GateNetlist::Instance& instance = netlist.instances[i];
     try {

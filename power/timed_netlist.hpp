@@ -36,6 +36,7 @@ struct FlipFlopOutput {
 };
 
 struct FlipFlop {
+  int clock_net = -1;             // set when a clock gate drives the clock pin
   std::vector<int> async_inputs;  // the nets of its clear and preset pins
   std::vector<int> inputs;
   BooleanFunction next_state;
@@ -44,9 +45,12 @@ struct FlipFlop {
   std::vector<FlipFlopOutput> outputs;
 };
 
+// A latch is a combinational output with its own state as the last input: state' = enable ?
+// data_in : state, with the data and enable arcs from static timing.
 struct TimedNetlist {
   std::vector<CombinationalOutput> outputs;
   std::vector<FlipFlop> flops;
+  GateNetlist::ClockTree clock;
 };
 
 // Delays rounded as Icarus rounds SDF values at a 1 ps precision: (time64)(ns * 1000 + 0.5).

@@ -32,6 +32,10 @@ class TimedSimulator::Impl {
     detail::TimedNetlist timed = detail::CompileTimedNetlist(netlist, delays);
     outputs_ = std::move(timed.outputs);
     flops_ = std::move(timed.flops);
+    if (timed.clock.has_gated) {
+      clock_root_ = timed.clock.root;
+      CompileClockLogic(timed.clock);
+    }
     std::vector<std::vector<int>> readers(nets);
     for (std::size_t o = 0; o < outputs_.size(); ++o) {
       for (const int net : outputs_[o].inputs) {
@@ -50,7 +54,7 @@ class TimedSimulator::Impl {
     }
     for (const GateNetlist::Port& port : netlist.ports) {
       for (const int net : port.nets) {
-        if (port.is_input && net > 1) {
+        if (port.is_input && net > 1 && net != clock_root_) {
           primary_inputs_.push_back(net);
         }
       }
@@ -96,13 +100,30 @@ class TimedSimulator::Impl {
 
   int Step() {
     transitions_.clear();
-    // The edge: every flip-flop takes what its inputs settled to; Q follows after CLK->Q.
+    // The edge: every flip-flop takes what its inputs settled to; Q follows after CLK->Q. The
+    // clock tree is ideal for capture (every clock pin sees the edge at 0 ps): a flip-flop
+    // behind a clock gate captures where its gated clock will rise, the gate's latch having
+    // settled in the low phase; the tree's own transitions are then timed like any logic.
+    if (clock_root_ >= 0) {
+      clock_edge_ = values_;
+      clock_edge_[static_cast<std::size_t>(clock_root_)] = ~std::uint64_t{0};
+      clock_logic_.Run(clock_edge_);
+    }
     for (std::size_t f = 0; f < flops_.size(); ++f) {
       Gather(flops_[f].inputs);
-      state_[f] = ApplyAsync(f, flops_[f].next_state.Evaluate(gathered_));
+      std::uint64_t captured = ~std::uint64_t{0};
+      if (const int clock = flops_[f].clock_net; clock >= 0) {
+        const auto c = static_cast<std::size_t>(clock);
+        captured = clock_edge_[c] & ~values_[c];
+      }
+      state_[f] = ApplyAsync(f, (flops_[f].next_state.Evaluate(gathered_) & captured) |
+                                    (state_[f] & ~captured));
     }
     for (std::size_t f = 0; f < flops_.size(); ++f) {
       DriveFlipFlop(f, 0, true);
+    }
+    if (clock_root_ >= 0) {
+      DriveClock(0, ~std::uint64_t{0});
     }
     for (const int net : primary_inputs_) {
       const auto n = static_cast<std::size_t>(net);
@@ -111,8 +132,24 @@ class TimedSimulator::Impl {
         Schedule(options_.input_offset_ps, net, diff);
       }
     }
-    int last = 0;
-    for (int t = NextTime(0); t >= 0; t = NextTime(t + 1)) {
+    int last = RunFrom(0);
+    if (clock_root_ >= 0) {
+      // The falling edge at half the period (or once the logic has settled, if later).
+      const int fall = std::max(options_.clock_period_ps / 2, last + 1);
+      DriveClock(fall, 0);
+      last = RunFrom(fall);
+    }
+    return last;
+  }
+
+  std::uint64_t Value(int net) const { return values_[static_cast<std::size_t>(net)]; }
+  std::span<const Transition> transitions() const { return transitions_; }
+
+ private:
+  // Every event from `start` until nothing is left; the time of the last.
+  int RunFrom(int start) {
+    int last = start;
+    for (int t = NextTime(start); t >= 0; t = NextTime(t + 1)) {
       last = t;
       const std::size_t slot = static_cast<std::size_t>(t) & wheel_mask_;
       auto& bucket = wheel_[slot];
@@ -127,10 +164,39 @@ class TimedSimulator::Impl {
     return last;
   }
 
-  std::uint64_t Value(int net) const { return values_[static_cast<std::size_t>(net)]; }
-  std::span<const Transition> transitions() const { return transitions_; }
+  void DriveClock(int at, std::uint64_t level) {
+    const auto root = static_cast<std::size_t>(clock_root_);
+    latest_[root] = level;
+    Schedule(at, clock_root_, level ^ values_[root]);
+  }
 
- private:
+  // The clock tree's gates as one zero-delay program, in topological order.
+  void CompileClockLogic(const GateNetlist::ClockTree& clock) {
+    std::vector<std::uint8_t> ready(clock.gated.size(), 0);
+    ready[static_cast<std::size_t>(clock.root)] = 1;
+    std::vector<const CombinationalOutput*> pending;
+    for (const CombinationalOutput& output : outputs_) {
+      const auto net = static_cast<std::size_t>(output.net);
+      if (clock.gated[net] != 0 || clock.free_running[net] != 0) {
+        pending.push_back(&output);
+      }
+    }
+    while (!pending.empty()) {
+      const auto next = std::find_if(pending.begin(), pending.end(), [&](const auto* output) {
+        return std::all_of(output->inputs.begin(), output->inputs.end(), [&](int net) {
+          const auto n = static_cast<std::size_t>(net);
+          return ready[n] != 0 || (clock.gated[n] == 0 && clock.free_running[n] == 0);
+        });
+      });
+      if (next == pending.end()) {
+        throw std::invalid_argument("the clock tree has a combinational loop");
+      }
+      clock_logic_.Append((*next)->function, (*next)->inputs, (*next)->net);
+      ready[static_cast<std::size_t>((*next)->net)] = 1;
+      pending.erase(next);
+    }
+  }
+
   void Gather(const std::vector<int>& nets) {
     gathered_.resize(nets.size());
     for (std::size_t i = 0; i < nets.size(); ++i) {
@@ -315,6 +381,9 @@ class TimedSimulator::Impl {
   };
 
   TimedOptions options_;
+  int clock_root_ = -1;  // the clock input when clock gates make it simulated
+  detail::NetProgram clock_logic_;
+  std::vector<std::uint64_t> clock_edge_;  // every net with the clock tree settled high
   std::vector<CombinationalOutput> outputs_;
   std::vector<FlipFlop> flops_;
   // The cells reading each net, net n's at [reader_start_[n], reader_start_[n + 1]):

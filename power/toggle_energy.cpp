@@ -90,7 +90,10 @@ ToggleEnergyModel CalibrateToggleEnergy(const ToggleCalibrationSpec& spec,
                                         const GateEnergyOptions& options,
                                         const NetlistDelays* delays,
                                         const EdgeFlipFlopEnergy& edge) {
-  tb::Harness harness({.shape = spec.array, .count_toggles = true, .record_trace = true});
+  tb::Harness harness({.shape = spec.array,
+                       .count_toggles = true,
+                       .record_trace = true,
+                       .low_power_pe = spec.low_power_array});
   harness.TakeTrace();  // the power-on reset is not calibrated on
   harness.ClearToggles();
   PeReplay replay(spec.array, pe_netlist, library, options, delays);
@@ -105,6 +108,7 @@ ToggleEnergyModel CalibrateToggleEnergy(const ToggleCalibrationSpec& spec,
   std::vector<std::array<double, kSignals>> toggles;
   std::vector<double> energy;
   std::vector<double> before(static_cast<std::size_t>(spec.array.rows * spec.array.cols), 0);
+  std::vector<double> clock_before(before.size(), 0);
   for (int gemm = 0; gemm < spec.gemms; ++gemm) {
     const int m = gemm % 2 == 0 ? kConvRows : 1;
     const int k = 2 * spec.array.rows;
@@ -125,7 +129,7 @@ ToggleEnergyModel CalibrateToggleEnergy(const ToggleCalibrationSpec& spec,
                        harness.ClearToggles();
                        replay.Feed(trace);
                        const std::vector<double> after = replay.PeEnergyFj();
-                       const double clock = model.clock_fj * static_cast<double>(trace.cycles());
+                       const std::vector<double> clock_after = replay.PeClockFj();
                        for (int row = 0; row < spec.array.rows; ++row) {
                          for (int col = 0; col < spec.array.cols; ++col) {
                            const auto pe = static_cast<std::size_t>(row * spec.array.cols + col);
@@ -135,10 +139,12 @@ ToggleEnergyModel CalibrateToggleEnergy(const ToggleCalibrationSpec& spec,
                                  counts.Pe(row, col, static_cast<tb::PeSignal>(signal)));
                            }
                            toggles.push_back(sample);
-                           energy.push_back(after[pe] - before[pe] - clock);
+                           energy.push_back(after[pe] - before[pe] -
+                                            (clock_after[pe] - clock_before[pe]));
                          }
                        }
                        before = after;
+                       clock_before = clock_after;
                      });
   }
   // Signals that come out below zero (collinear with another) are dropped and the rest

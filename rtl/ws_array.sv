@@ -9,7 +9,8 @@ module ws_array #(
   // The PE's low-power features (ws_pe): off gives the plain PE.
   parameter bit ZeroWeightIsolation  = 1'b0,
   parameter bit SignMagnitude        = 1'b0,
-  parameter bit ZeroActivationIsolation = 1'b0
+  parameter bit ZeroActivationIsolation = 1'b0,
+  parameter bit ClockGating          = 1'b0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -104,7 +105,8 @@ module ws_array #(
         .PsumWidth          (PsumWidth),
         .ZeroWeightIsolation(ZeroWeightIsolation),
         .SignMagnitude      (SignMagnitude),
-        .ZeroActivationIsolation(ZeroActivationIsolation)
+        .ZeroActivationIsolation(ZeroActivationIsolation),
+        .ClockGating        (ClockGating)
       ) u_pe (
         .clk_i,
         .rst_ni,

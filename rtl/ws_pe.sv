@@ -8,14 +8,19 @@
 //                        by the stationary sign, so a negative weight toggles like its
 //                        magnitude instead of like a two's-complement pattern;
 //   ZeroActivationIsolation  the same isolation whenever the incoming activation is 0 (ReLU
-//                        outputs often are).
+//                        outputs often are);
+//   ClockGating          the weight register is clocked only on weight loads and the
+//                        activation and partial-sum registers only when a valid activation
+//                        enters (ws_clock_gate): outside those cycles they hold, which
+//                        changes nothing the array's valid outputs show.
 module ws_pe #(
   parameter int unsigned WeightWidth         = 8,
   parameter int unsigned ActWidth            = 8,
   parameter int unsigned PsumWidth           = 22,
   parameter bit          ZeroWeightIsolation = 1'b0,
   parameter bit          SignMagnitude       = 1'b0,
-  parameter bit          ZeroActivationIsolation = 1'b0
+  parameter bit          ZeroActivationIsolation = 1'b0,
+  parameter bit          ClockGating         = 1'b0
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -53,15 +58,17 @@ module ws_pe #(
   logic signed [ProdWidth-1:0]   product;
 
   // Operand isolation: with weight 0 (or activation 0) the product is 0, so the multiplier's
-  // and the adder's inputs are held at 0 and the partial sum bypasses the adder.
+  // and the adder's inputs are held at 0 and the partial sum bypasses the adder. A clock-gated
+  // PE also holds the multiplier's activation at 0 while no valid activation enters: its held
+  // activation would otherwise multiply every weight that shifts past during a load.
   logic        [ActWidth-1:0]    mult_act;
   logic signed [PsumWidth-1:0]   adder_psum;
 
-  if (ZeroWeightIsolation || ZeroActivationIsolation) begin : gen_operand_isolation
+  if (ZeroWeightIsolation || ZeroActivationIsolation || ClockGating) begin : gen_operand_isolation
     logic isolate;
     assign isolate    = (ZeroWeightIsolation && ~|weight_q) ||
                         (ZeroActivationIsolation && ~|act_i);
-    assign mult_act   = isolate ? '0 : act_i;
+    assign mult_act   = (isolate || (ClockGating && !act_valid_i)) ? '0 : act_i;
     assign adder_psum = isolate ? '0 : psum_i;
     assign psum_d     = isolate ? psum_i : sum;
   end else begin : gen_no_isolation
@@ -86,12 +93,34 @@ module ws_pe #(
     assign sum     = adder_psum + PsumWidth'(product);
   end
 
-  assign weight_d = wload_shift_i ? weight_i : weight_q;
+  // The clocks of the weight register and of the activation and partial-sum registers.
+  logic clk_weight, clk_data;
+
+  if (ClockGating) begin : gen_clock_gating
+    ws_clock_gate u_weight_clock_gate (
+      .clk_i,
+      .en_i (wload_shift_i),
+      .clk_o(clk_weight)
+    );
+    ws_clock_gate u_data_clock_gate (
+      .clk_i,
+      .en_i (act_valid_i),
+      .clk_o(clk_data)
+    );
+    assign weight_d = weight_i;
+  end else begin : gen_free_clock
+    assign clk_weight = clk_i;
+    assign clk_data   = clk_i;
+    assign weight_d   = wload_shift_i ? weight_i : weight_q;
+  end
 
   // Datapath registers carry no reset: their contents are qualified by the valid bits.
-  always_ff @(posedge clk_i) begin
-    act_q    <= act_i;
-    psum_q   <= psum_d;
+  always_ff @(posedge clk_data) begin
+    act_q  <= act_i;
+    psum_q <= psum_d;
+  end
+
+  always_ff @(posedge clk_weight) begin
     weight_q <= weight_d;
   end
 

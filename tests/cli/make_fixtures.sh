@@ -35,7 +35,7 @@ rtl_check: {images: 1}
 correlate: {images: 1, rows: 8, cols: 8, measurement: zero-delay, cycles_per_class: 40}
 compress: {lambdas: [1000], pools: [32], epochs: 1, fine_tune_images: 200, rows: 8, cols: 8,
            measurement: zero-delay}
-replay: {images: 1, rows: 8, cols: 8, measurement: zero-delay}
+replay: {images: 1, rows: 4, cols: 4, measurement: zero-delay}
 codesign: {enabled: true, cycles: 64}
 train:
   train_limit: 300

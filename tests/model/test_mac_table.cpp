@@ -96,19 +96,28 @@ TEST_CASE("a malformed MAC table is an input error naming the field", "[model]")
   std::filesystem::create_directories(dir);
   const auto file = dir / "mac_table.json";
   auto write = [&](const std::string& text) { std::ofstream(file) << text; };
-  write("{\"format\": \"powersel-mac-table\", \"version\": 1, \"measurement\": \"fast\"}");
+  write("{\"format\": \"powersel-mac-table\", \"version\": 2, \"measurement\": \"fast\"}");
   CHECK_THROWS_WITH(ReadMacTable(file), Catch::Contains("measurement"));
   write(
-      "{\"format\": \"powersel-mac-table\", \"version\": 1, \"measurement\": \"timed\", "
+      "{\"format\": \"powersel-mac-table\", \"version\": 2, \"measurement\": \"timed\", "
       "\"msb_bits\": 8, \"psum_edges\": [1, 3, 6], \"psum_low_edges\": [4, 8], "
       "\"activation_edges\": [3, 5], "
-      "\"clock_fj\": 1, \"load_cycle_fj\": [1, 2, 3, 4, 5, 6, 7, 8], \"datapath_fj\": [1, 2, 3]}");
+      "\"clock_fj\": 1, \"clock_load_fj\": 0, \"clock_valid_fj\": 0, "
+      "\"load_cycle_fj\": [1, 2, 3, 4, 5, 6, 7, 8], \"datapath_fj\": [1, 2, 3]}");
   CHECK_THROWS_WITH(ReadMacTable(file), Catch::Contains("datapath_fj"));
   write(
-      "{\"format\": \"powersel-mac-table\", \"version\": 1, \"measurement\": \"timed\", "
+      "{\"format\": \"powersel-mac-table\", \"version\": 2, \"measurement\": \"timed\", "
       "\"msb_bits\": 30, \"psum_edges\": [1], \"psum_low_edges\": [4], \"activation_edges\": [3], "
-      "\"clock_fj\": 1, \"load_cycle_fj\": 1, \"datapath_fj\": []}");
+      "\"clock_fj\": 1, \"clock_load_fj\": 0, \"clock_valid_fj\": 0, \"load_cycle_fj\": 1, "
+      "\"datapath_fj\": []}");
   CHECK_THROWS_AS(ReadMacTable(file), powersel::InputError);
+  // A table without the clock gates' energies (version 1's) names the missing field.
+  write(
+      "{\"format\": \"powersel-mac-table\", \"version\": 2, \"measurement\": \"timed\", "
+      "\"msb_bits\": 8, \"psum_edges\": [1, 3, 6], \"psum_low_edges\": [4, 8], "
+      "\"activation_edges\": [3, 5], \"clock_fj\": 1, "
+      "\"load_cycle_fj\": [1, 2, 3, 4, 5, 6, 7, 8], \"datapath_fj\": [1, 2, 3]}");
+  CHECK_THROWS_WITH(ReadMacTable(file), Catch::Contains("clock_load_fj"));
   write("not json");
   CHECK_THROWS_AS(ReadMacTable(file), powersel::InputError);
   std::filesystem::remove_all(dir);

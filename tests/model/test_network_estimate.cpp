@@ -88,8 +88,11 @@ model::MacTable RandomTable(bool streaming, std::mt19937_64& rng) {
   for (double& e : datapath) {
     e = streaming ? energy(rng) : 0;
   }
-  return model::MacTable(power::Measurement::kZeroDelay, classes, streaming ? 50 : 0,
-                         std::move(loads), std::move(datapath));
+  // Clock gates' load and valid energies too: both models must add them alike.
+  const power::PeClockEnergy clock =
+      streaming ? power::PeClockEnergy{50, 7, 3} : power::PeClockEnergy{};
+  return model::MacTable(power::Measurement::kZeroDelay, classes, clock, std::move(loads),
+                         std::move(datapath));
 }
 
 std::vector<Matrix<std::int8_t>> Weights(bool constant, std::mt19937_64& rng) {

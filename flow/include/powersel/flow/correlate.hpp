@@ -47,9 +47,11 @@ struct NetworkStatistics {
   std::vector<std::vector<tb::PeInputs>> samples;
   double seconds = 0;
 };
+// `clock_gating`: the streams a clock-gated PE sees (its neighbours hold outside valid cycles).
 NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const LayerInputs& inputs,
                                     tb::ArrayShape array, const model::TransitionClasses& classes,
-                                    std::uint64_t seed, std::size_t sample_cycles);
+                                    std::uint64_t seed, std::size_t sample_cycles,
+                                    bool clock_gating = false);
 
 // A network's GEMM layers (indices into its layers), their weight matrices as the array
 // holds them (K x N) and their shapes.

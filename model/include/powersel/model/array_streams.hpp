@@ -24,6 +24,9 @@ struct ArrayStreamOptions {
   // Keep every edge for TakeTrace(), as tb::HarnessOptions::record_trace does: for tests, a
   // layer's trace is large.
   bool record_trace = false;
+  // The PEs gate their clocks (ws_pe's ClockGating): activation and partial-sum registers
+  // hold outside valid cycles, as in the Verilated low-power array.
+  bool clock_gating = false;
 };
 
 // Edge t's entry holds the registers after edge t and the ports as driven for edge t + 1
@@ -64,6 +67,7 @@ class ArrayStreamModel {
 
   tb::ArrayShape shape_;
   bool record_trace_;
+  bool clock_gating_;
   tb::ArrayPortValues driven_;  // what the ports are driven with now
   // The open entry (the PEs' inputs for the coming edge) and the one being built.
   std::vector<tb::PeInputs> current_;

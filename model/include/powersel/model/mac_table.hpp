@@ -10,6 +10,7 @@
 
 #include "powersel/model/transition_classes.hpp"
 #include "powersel/power/gate_energy.hpp"
+#include "powersel/power/gate_pe.hpp"
 #include "powersel/power/liberty.hpp"
 #include "powersel/power/measurement.hpp"
 #include "powersel/power/synth.hpp"
@@ -20,7 +21,7 @@ namespace powersel::model {
 class MacTable {
  public:
   // `load_cycle_fj`: per TransitionClasses::LoadClass.
-  MacTable(power::Measurement measurement, TransitionClasses classes, double clock_fj,
+  MacTable(power::Measurement measurement, TransitionClasses classes, power::PeClockEnergy clock,
            std::vector<double> load_cycle_fj, std::vector<double> datapath_fj);
 
   // Mean datapath energy (fJ) of one PE cycle of weight `weight` (-128..127).
@@ -34,8 +35,10 @@ class MacTable {
                                                      classes_.psum_groups()) +
                         static_cast<std::size_t>(pair)];
   }
-  // The PE's clock per cycle (pins of its flip-flops and the clock net), whatever the weight.
-  double clock_fj() const { return clock_fj_; }
+  // The PE's free-running clock per cycle (pins of its flip-flops and the clock net), whatever
+  // the weight; clock() adds what clock gates let through in load and valid cycles.
+  double clock_fj() const { return clock_.free_fj; }
+  const power::PeClockEnergy& clock() const { return clock_; }
   // Mean datapath energy of a weight-load cycle (the weight register moving), per
   // TransitionClasses::LoadClass: the register's (old, new) pair under a zero activation, its
   // Hamming distance under a nonzero one.
@@ -59,7 +62,7 @@ class MacTable {
 
   power::Measurement measurement_;
   TransitionClasses classes_;
-  double clock_fj_;
+  power::PeClockEnergy clock_;
   std::vector<double> load_cycle_fj_;
   std::vector<double> datapath_fj_;  // [weight + 128][activation class][psum group]
 };

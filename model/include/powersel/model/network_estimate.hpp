@@ -8,7 +8,8 @@
 // through the weights above it and then the new ones, bottom row first, so each transition
 // of a column's weights is priced once with the number of PEs it passes (the MAC table's
 // zero-activation load pairs: the array loads after its streams drained). The clock follows
-// the cycles; idle PEs' streaming cycles and the edge registers are the captured run's.
+// the cycles, and what clock gates let through the captured run's load and valid cycles; idle
+// PEs' streaming cycles and the edge registers are the captured run's.
 #pragma once
 
 #include <span>
@@ -57,6 +58,8 @@ class NetworkEstimate {
     std::vector<double> row_fj;         // [row * 256 + w + 128]
     std::vector<double> row_cycles;     // per row: used PEs' streaming cycles
     double idle_stream_fj = 0;          // unused PEs' streaming cycles, priced
+    std::vector<double> gated_clock_fj;  // per tile: used PEs' clock gates, all images
+    double idle_gated_clock_fj = 0;      // unused PEs' clock gates
     double edge_fj = 0;
   };
   // E(w) over `layers`' rows, weighted by their streaming cycles.

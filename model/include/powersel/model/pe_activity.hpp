@@ -31,6 +31,10 @@ class PeActivity {
     return pair_cycles_[static_cast<std::size_t>(pe * pairs_ + pair)];
   }
   std::uint64_t LoadCycles(int pe) const;
+  // Cycles whose inputs enable a clock gate: weights shifting (every PE at once), and a valid
+  // activation entering PE `pe`.
+  std::uint64_t ShiftCycles() const { return shift_cycles_; }
+  std::uint64_t ValidCycles(int pe) const { return valid_cycles_[static_cast<std::size_t>(pe)]; }
   // The weight-load cycles of PE `pe` by TransitionClasses::LoadClass: the few classes it saw
   // (a PE sees about one load cycle per array row and tile), in no particular order.
   struct LoadCount {
@@ -69,6 +73,8 @@ class PeActivity {
   const TransitionClasses* classes_;
   int pairs_;
   std::uint64_t cycles_ = 0;
+  std::uint64_t shift_cycles_ = 0;
+  std::vector<std::uint64_t> valid_cycles_;    // [pe]
   std::vector<std::uint64_t> pair_cycles_;     // [pe][pair]
   std::vector<std::vector<LoadCount>> loads_;  // [pe]
   std::vector<tb::PeInputs> previous_;

@@ -1,7 +1,9 @@
 // Energy of a simulated gate-level netlist from its library: every net transition costs
 // 1/2 C V^2 for its load (fan-out pin capacitances plus a wire estimate) plus the driving
 // cell's internal energy for that transition and the passive energy of the pins it reaches;
-// every cycle costs the clock: flip-flop clock-pin energy and the clock net's own switching.
+// every cycle costs the free-running clock: flip-flop clock-pin energy and the clock net's
+// own switching. A gated clock (behind a clock gate) is priced per transition instead, as
+// clock.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +41,9 @@ class NetEnergyTable {
   double rise_fj(int net) const { return rise_fj_[static_cast<std::size_t>(net)]; }
   double fall_fj(int net) const { return fall_fj_[static_cast<std::size_t>(net)]; }
   double load_pf(int net) const { return load_pf_[static_cast<std::size_t>(net)]; }
+  // The free-running clock's energy per cycle; gated clocks are not in it.
   double clock_fj_per_cycle() const { return clock_fj_; }
+  bool gated_clock(int net) const { return gated_clock_[static_cast<std::size_t>(net)] != 0; }
 
   // Energy categories: "net switching", "clock", then one per cell type (internal energy).
   static constexpr int kClockCategory = 1;
@@ -59,6 +63,7 @@ class NetEnergyTable {
   std::vector<double> load_pf_;
   std::vector<std::vector<Part>> parts_;
   std::vector<std::string> categories_;
+  std::vector<std::uint8_t> gated_clock_;  // per net
   double clock_fj_ = 0;
 };
 
@@ -87,6 +92,8 @@ class GateEnergyMeter {
   std::uint64_t cycles() const { return cycles_; }
   // Energy of each lane since construction or Clear(), clock included.
   std::span<const double> lane_energy_fj() const;
+  // The clock's part of it: the free-running clock every cycle and the gated clocks' toggles.
+  std::span<const double> lane_clock_fj() const;
   // Transitions of each net summed over lanes, and per lane.
   std::uint64_t net_rises(int net) const;
   std::uint64_t net_falls(int net) const;
@@ -97,7 +104,7 @@ class GateEnergyMeter {
   std::vector<double> CategoryEnergyFj() const;
   double NetEnergyFj(int net) const;
 
-  // With TrackCycles(true), each lane's transition energy (clock not included) of the last
+  // With TrackCycles(true), each lane's transition energy (no clock, gated or not) of the last
   // Accumulate(): to attribute every cycle to its stimulus class. Nets may be sorted into
   // groups (`net_groups`, per net; 0 where it is short), each summed apart: e.g. flip-flop
   // outputs (GateNetlist::RegisterNets, group 1) switch at the edge, for what the logic
@@ -133,6 +140,7 @@ class GateEnergyMeter {
   mutable std::vector<std::uint64_t> rise_counts_;
   mutable std::vector<std::uint64_t> fall_counts_;
   mutable std::vector<double> lane_energy_fj_;
+  mutable std::vector<double> lane_clock_fj_;
   mutable bool energy_current_ = false;
   bool track_cycles_ = false;
   std::vector<std::vector<double>> last_cycle_fj_{2};  // [group][lane]

@@ -30,6 +30,25 @@ NetlistDelays StaticPeDelays(const MappedDesign& design, const std::filesystem::
                              const GateNetlist& netlist, const Library& library,
                              const GateEnergyOptions& options);
 
+// What a PE's clock costs: the free-running part every cycle, and what its clock gates add
+// in the cycles they let through (a plain PE's gates add nothing). A gate lets an edge through
+// when its enable was high in the cycle before: the counts are of those cycles.
+struct PeClockEnergy {
+  double free_fj = 0;
+  double load_fj = 0;   // added by a cycle with wload_shift_i high
+  double valid_fj = 0;  // added by a cycle with act_valid_i high
+
+  double Energy(double cycles, double load_cycles, double valid_cycles) const {
+    return free_fj * cycles + load_fj * load_cycles + valid_fj * valid_cycles;
+  }
+};
+
+class GatePe;
+
+// Measured on the gate-level PE: lanes held idle, loading and streaming.
+PeClockEnergy MeasurePeClock(const GateNetlist& netlist, const Library& library,
+                             const GateEnergyOptions& options, const NetlistDelays* delays);
+
 class GatePe {
  public:
   static constexpr int kLanes = 64;

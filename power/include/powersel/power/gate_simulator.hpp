@@ -13,6 +13,10 @@ namespace powersel::power {
 // Bit-parallel zero-delay simulation: every uint64 holds one value per lane. A cycle is one
 // rising edge of the (single) clock: flip-flops capture what their inputs settled to, the new
 // primary inputs apply, and the combinational logic settles once; glitches are not modelled.
+// A netlist with clock gates (latch + gate on the clock) has its clock simulated: at the
+// rising edge the clock tree settles high and a gated flip-flop captures only where its clock
+// rose; after the logic settles the clock falls, opening the gates' latches. A net may then
+// rise and fall in one cycle (a gated clock), and rises() and falls() both show it.
 class GateSimulator {
  public:
   explicit GateSimulator(const GateNetlist& netlist);
@@ -44,6 +48,7 @@ class GateSimulator {
   std::vector<std::uint64_t> pending_inputs_;
   std::vector<std::uint64_t> rises_;
   std::vector<std::uint64_t> falls_;
+  std::vector<std::uint64_t> middle_;  // every net before the falling edge
   std::unique_ptr<Impl> impl_;
 };
 

@@ -56,11 +56,20 @@ struct LibertyFlipFlop {
   std::string preset;  // empty if none
 };
 
+// A level-sensitive latch: its state follows data_in while enable is true.
+struct LibertyLatch {
+  std::string state;          // e.g. IQ
+  std::string state_inverse;  // e.g. IQN
+  std::string enable;
+  std::string data_in;
+};
+
 struct LibertyCell {
   std::string name;
   double area = 0;
   std::vector<LibertyPin> pins;
   std::optional<LibertyFlipFlop> flip_flop;
+  std::optional<LibertyLatch> latch;
   bool is_latch = false;
 
   const LibertyPin* FindPin(const std::string& pin_name) const;

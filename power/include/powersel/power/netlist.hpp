@@ -39,8 +39,21 @@ struct GateNetlist {
   // Per net, 1 if a flip-flop output drives it.
   std::vector<std::uint8_t> RegisterNets() const;
   // Per net, 1 if it is one of `nets` or driven through combinational cells from one of them
-  // (flip-flops end the cone).
+  // (flip-flops and latches end the cone).
   std::vector<std::uint8_t> CombinationalFanOut(std::span<const int> nets) const;
+
+  // The clock: the primary input whose combinational cone reaches the flip-flops' clock pins,
+  // and that cone split into free-running nets (the input and buffers or inverters of it
+  // alone: they toggle every cycle) and gated ones (clock gates' outputs: they toggle only in
+  // the cycles their enable lets through).
+  struct ClockTree {
+    int root = -1;  // -1: no flip-flop is clocked from an input
+    std::vector<std::uint8_t> free_running;  // per net
+    std::vector<std::uint8_t> gated;         // per net
+    bool has_gated = false;
+  };
+  // Throws InputError when more than one input clocks flip-flops.
+  ClockTree FindClockTree() const;
 };
 
 // Reads module `module` of a Yosys JSON netlist whose cells all come from `library`.

@@ -34,6 +34,8 @@ class PeReplay {
   // Each PE's energy so far (row-major), without Result()'s category breakdown: cheap enough
   // to read after every tile.
   std::vector<double> PeEnergyFj() const;
+  // The clock's part of each PE's energy so far (free-running and gated).
+  std::vector<double> PeClockFj() const;
 
   // The gate-level PE that replays PE `pe` (row-major), and its lane.
   const GatePe& PeGroup(int pe) const {

@@ -29,6 +29,8 @@ struct ToggleCalibrationSpec {
   tb::ArrayShape array;
   std::uint64_t seed = 1;
   int gemms = 4;  // random GEMMs, half convolution-like (many rows), half FC-like (one row)
+  // The Verilated low-power array (clock-gated PEs hold their outputs outside valid cycles).
+  bool low_power_array = false;
 };
 
 // Runs the calibration GEMMs on the Verilated array (toggles counted, trace recorded),
