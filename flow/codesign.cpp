@@ -1,7 +1,5 @@
 #include "powersel/flow/codesign.hpp"
 
-#include "powersel/tb/harness.hpp"
-
 #include <chrono>
 
 #include "powersel/common/files.hpp"
@@ -10,6 +8,7 @@
 #include "powersel/flow/correlate.hpp"
 #include "powersel/power/characterize.hpp"
 #include "powersel/qat/integer_engine.hpp"
+#include "powersel/tb/harness.hpp"
 
 namespace powersel::flow {
 

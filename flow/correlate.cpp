@@ -159,10 +159,9 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
   std::vector<NetworkStatistics> statistics;
   for (const NetworkVariant& variant : networks) {
     const auto start = Clock::now();
-    statistics.push_back(CaptureStatistics(variant.network,
-                                           CaptureLayerInputs(variant.network, test, spec.images),
-                                           spec.array, table.classes(), spec.seed, 0,
-                                           clock_gating));
+    statistics.push_back(
+        CaptureStatistics(variant.network, CaptureLayerInputs(variant.network, test, spec.images),
+                          spec.array, table.classes(), spec.seed, 0, clock_gating));
     result.statistics_seconds += Seconds(start);
   }
   std::vector<double> global_cycles;

@@ -70,7 +70,8 @@ double ReplayResult::Top1Drop(const ReplayedNetwork& network) const {
 
 ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir,
                     const qat::ImageDataset& test, const std::filesystem::path& out) {
-  const CompressChoice choice = ReadCompressChoice(run_dir / "compress.json");
+  const CompressChoice choice =
+      ReadCompressChoice((spec.compressed.empty() ? run_dir : spec.compressed) / "compress.json");
   const std::vector<std::pair<std::string, std::filesystem::path>> files = {
       {"plain", run_dir / "network.qnet.json"},
       {"baseline", choice.baseline},

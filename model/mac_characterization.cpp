@@ -266,9 +266,10 @@ MacTable CharacterizeMacTable(const MacTableSpec& spec, const power::MappedDesig
       }
     }
   }
-  const MacTable table(spec.measurement, classes,
-                       power::MeasurePeClock(netlist, library, spec.energy, delays ? &*delays : nullptr),
-                       detail::LoadTable(load_results), std::move(datapath_fj));
+  const MacTable table(
+      spec.measurement, classes,
+      power::MeasurePeClock(netlist, library, spec.energy, delays ? &*delays : nullptr),
+      detail::LoadTable(load_results), std::move(datapath_fj));
   std::filesystem::create_directories(cache_dir);
   WriteMacTable(cached, table);
   return table;

@@ -105,10 +105,9 @@ MacTable ReadMacTable(const std::filesystem::path& file) {
     throw InputError(file.string(), "grouping", error.what());
   }
   try {
-    const power::PeClockEnergy clock{
-        Field<double>(document, "clock_fj", file, "a number"),
-        Field<double>(document, "clock_load_fj", file, "a number"),
-        Field<double>(document, "clock_valid_fj", file, "a number")};
+    const power::PeClockEnergy clock{Field<double>(document, "clock_fj", file, "a number"),
+                                     Field<double>(document, "clock_load_fj", file, "a number"),
+                                     Field<double>(document, "clock_valid_fj", file, "a number")};
     return MacTable(found->second, *classes, clock,
                     Field<std::vector<double>>(document, "load_cycle_fj", file, "numbers"),
                     Field<std::vector<double>>(document, "datapath_fj", file, "numbers"));

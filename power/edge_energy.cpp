@@ -81,8 +81,9 @@ EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnerg
   for (std::size_t net = 2; net < nets; ++net) {
     sum += owned[net] ? share[net] : 0.0;
   }
-  // Every flip-flop of the netlist shares the clock alike.
-  return {flops == 0 ? 0.0 : sum / flops, table.clock_fj_per_cycle() / array.FlipFlopCount()};
+  // An edge flip-flop's clock: what one flip-flop adds to the free-running clock (the PEs'
+  // may sit behind clock gates).
+  return {flops == 0 ? 0.0 : sum / flops, table.free_clock_flop_fj()};
 }
 
 EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Library& library,

@@ -92,11 +92,12 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
     // Half C V^2 per transition, in fJ (pF x V^2 = pJ).
     const double switching_fj = 0.5 * load_pf_[net] * volts * volts * 1000.0;
     if (switching_fj > 0 && !free_clock[net]) {
-      parts_[net].push_back(
-          {tree.gated[net] != 0 ? clock : switching, switching_fj, switching_fj});
+      parts_[net].push_back({tree.gated[net] != 0 ? clock : switching, switching_fj, switching_fj});
     }
   }
 
+  double flop_clock_fj = 0;
+  int flop_clocks = 0;
   for (const GateNetlist::Instance& instance : netlist.instances) {
     const int category = Category(instance.cell->name);
     for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
@@ -117,6 +118,13 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
         }
       } else if (net > 1) {
         const auto [rise, fall] = InputPassiveEnergy(pin, slew);
+        if (free_clock[index] && pin.is_clock && instance.cell->flip_flop) {
+          flop_clock_fj +=
+              (rise + fall) * unit_fj +
+              (pin.Capacitance() * library.capacitance_unit_pf + options.wire_per_fanout_pf) *
+                  volts * volts * 1000.0;
+          ++flop_clocks;
+        }
         if (free_clock[index]) {
           // A free-running clock rises and falls once every cycle, whatever the data does.
           clock_fj_ += (rise + fall) * unit_fj;
@@ -126,6 +134,7 @@ NetEnergyTable::NetEnergyTable(const GateNetlist& netlist, const Library& librar
       }
     }
   }
+  free_clock_flop_fj_ = flop_clocks == 0 ? 0.0 : flop_clock_fj / flop_clocks;
   for (std::size_t net = 2; net < nets; ++net) {
     if (free_clock[net]) {
       clock_fj_ += load_pf_[net] * volts * volts * 1000.0;  // two transitions of 1/2 C V^2

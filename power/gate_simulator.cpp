@@ -184,8 +184,10 @@ class GateSimulator::Impl {
                      const std::vector<std::string>& input_names,
                      const std::vector<int>& input_nets) {
     const LibertyLatch& latch = *cell.latch;
-    Latch compiled{input_nets, BooleanFunction(latch.enable, input_names),
-                   BooleanFunction(latch.data_in, input_names), {}};
+    Latch compiled{input_nets,
+                   BooleanFunction(latch.enable, input_names),
+                   BooleanFunction(latch.data_in, input_names),
+                   {}};
     const std::vector<std::string> state_names = {latch.state, latch.state_inverse};
     for (std::size_t p = 0; p < cell.pins.size(); ++p) {
       if (cell.pins[p].is_output) {

@@ -108,9 +108,10 @@ GateNetlist::ClockTree GateNetlist::FindClockTree() const {
     return tree;
   }
   if (roots.size() > 1) {
-    throw InputError(module, "", "flip-flops are clocked from more than one input (" +
-                                     net_names[static_cast<std::size_t>(roots[0])] + ", " +
-                                     net_names[static_cast<std::size_t>(roots[1])] + ")");
+    throw InputError(module, "",
+                     "flip-flops are clocked from more than one input (" +
+                         net_names[static_cast<std::size_t>(roots[0])] + ", " +
+                         net_names[static_cast<std::size_t>(roots[1])] + ")");
   }
   tree.root = roots.front();
   const std::vector<std::uint8_t> cone = CombinationalFanOut(std::span(&tree.root, 1));

@@ -26,8 +26,8 @@ MappedDesign MapArrayToLibrary(const std::filesystem::path& liberty, tb::ArraySh
       ShellQuoted(POWERSEL_RTL_DIR), ShellQuoted(std::filesystem::absolute(liberty).string()),
       shape.rows, shape.cols, pe.zero_weight_isolation, pe.sign_magnitude,
       pe.zero_activation_isolation, pe.clock_gating,
-      ShellQuoted(std::filesystem::absolute(dir).string()),
-      ShellQuoted(log.string()), ShellQuoted(POWERSEL_SYNTH_SCRIPT));
+      ShellQuoted(std::filesystem::absolute(dir).string()), ShellQuoted(log.string()),
+      ShellQuoted(POWERSEL_SYNTH_SCRIPT));
   const int status = std::system(command.c_str());
   if (status != 0 || !std::filesystem::exists(dir / "ws_array_gates.json")) {
     throw InputError(liberty.string(), "--liberty",

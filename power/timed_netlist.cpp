@@ -81,21 +81,16 @@ void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDel
       if (!cell.pins[to].is_output) {
         continue;
       }
-      const std::string function =
-          cell.latch ? fmt::format("(({0})&({1}))|(!({0})&powersel_latch_state)",
-                                   cell.latch->enable, cell.latch->data_in)
-                     : cell.pins[to].function;
+      const std::string function = cell.latch
+                                       ? fmt::format("(({0})&({1}))|(!({0})&powersel_latch_state)",
+                                                     cell.latch->enable, cell.latch->data_in)
+                                       : cell.pins[to].function;
       std::vector<int> output_inputs = inputs;
       if (cell.latch) {
         output_inputs.push_back(instance.pin_nets[to]);
       }
-      CombinationalOutput output{instance.pin_nets[to],
-                                 BooleanFunction(function, names),
-                                 output_inputs,
-                                 {},
-                                 {},
-                                 {},
-                                 {}};
+      CombinationalOutput output{
+          instance.pin_nets[to], BooleanFunction(function, names), output_inputs, {}, {}, {}, {}};
       for (std::size_t i = 0; i < pins.size(); ++i) {
         if (pins[i] == cell.pins.size()) {
           output.rise_ps.push_back(0);

@@ -116,8 +116,8 @@ class TimedSimulator::Impl {
         const auto c = static_cast<std::size_t>(clock);
         captured = clock_edge_[c] & ~values_[c];
       }
-      state_[f] = ApplyAsync(f, (flops_[f].next_state.Evaluate(gathered_) & captured) |
-                                    (state_[f] & ~captured));
+      state_[f] = ApplyAsync(
+          f, (flops_[f].next_state.Evaluate(gathered_) & captured) | (state_[f] & ~captured));
     }
     for (std::size_t f = 0; f < flops_.size(); ++f) {
       DriveFlipFlop(f, 0, true);

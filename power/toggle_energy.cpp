@@ -121,31 +121,31 @@ ToggleEnergyModel CalibrateToggleEnergy(const ToggleCalibrationSpec& spec,
     for (auto& w : weights.values()) {
       w = zero_weight(rng) ? 0 : bell(rng);
     }
-    tb::RunTiledGemm(harness, activations, weights,
-                     [&](const tb::TileCoord&, const Matrix<std::uint8_t>&,
-                         const Matrix<std::int8_t>&, const Matrix<std::int32_t>&) {
-                       const tb::ArrayTrace trace = harness.TakeTrace();
-                       const tb::ToggleCounts counts = *harness.toggles();
-                       harness.ClearToggles();
-                       replay.Feed(trace);
-                       const std::vector<double> after = replay.PeEnergyFj();
-                       const std::vector<double> clock_after = replay.PeClockFj();
-                       for (int row = 0; row < spec.array.rows; ++row) {
-                         for (int col = 0; col < spec.array.cols; ++col) {
-                           const auto pe = static_cast<std::size_t>(row * spec.array.cols + col);
-                           std::array<double, kSignals> sample{};
-                           for (int signal = 0; signal < kSignals; ++signal) {
-                             sample[static_cast<std::size_t>(signal)] = static_cast<double>(
-                                 counts.Pe(row, col, static_cast<tb::PeSignal>(signal)));
-                           }
-                           toggles.push_back(sample);
-                           energy.push_back(after[pe] - before[pe] -
-                                            (clock_after[pe] - clock_before[pe]));
-                         }
-                       }
-                       before = after;
-                       clock_before = clock_after;
-                     });
+    tb::RunTiledGemm(
+        harness, activations, weights,
+        [&](const tb::TileCoord&, const Matrix<std::uint8_t>&, const Matrix<std::int8_t>&,
+            const Matrix<std::int32_t>&) {
+          const tb::ArrayTrace trace = harness.TakeTrace();
+          const tb::ToggleCounts counts = *harness.toggles();
+          harness.ClearToggles();
+          replay.Feed(trace);
+          const std::vector<double> after = replay.PeEnergyFj();
+          const std::vector<double> clock_after = replay.PeClockFj();
+          for (int row = 0; row < spec.array.rows; ++row) {
+            for (int col = 0; col < spec.array.cols; ++col) {
+              const auto pe = static_cast<std::size_t>(row * spec.array.cols + col);
+              std::array<double, kSignals> sample{};
+              for (int signal = 0; signal < kSignals; ++signal) {
+                sample[static_cast<std::size_t>(signal)] =
+                    static_cast<double>(counts.Pe(row, col, static_cast<tb::PeSignal>(signal)));
+              }
+              toggles.push_back(sample);
+              energy.push_back(after[pe] - before[pe] - (clock_after[pe] - clock_before[pe]));
+            }
+          }
+          before = after;
+          clock_before = clock_after;
+        });
   }
   // Signals that come out below zero (collinear with another) are dropped and the rest
   // fitted again.

@@ -10,7 +10,8 @@ module ws_array #(
   parameter bit ZeroWeightIsolation  = 1'b0,
   parameter bit SignMagnitude        = 1'b0,
   parameter bit ZeroActivationIsolation = 1'b0,
-  parameter bit ClockGating          = 1'b0
+  parameter bit ClockGating          = 1'b0,
+  parameter bit GatesAsEnables       = 1'b0  // simulation only (ws_pe)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -106,7 +107,8 @@ module ws_array #(
         .ZeroWeightIsolation(ZeroWeightIsolation),
         .SignMagnitude      (SignMagnitude),
         .ZeroActivationIsolation(ZeroActivationIsolation),
-        .ClockGating        (ClockGating)
+        .ClockGating        (ClockGating),
+        .GatesAsEnables     (GatesAsEnables)
       ) u_pe (
         .clk_i,
         .rst_ni,

@@ -63,9 +63,10 @@ void CheckHarnessOptions(const HarnessOptions& options) {
   if (options.low_power_pe && !Contains(LowPowerShapes(), options.shape)) {
     throw InputError(
         "", "--pe",
-        fmt::format("no {}x{} model of the low-power (clock-gated) array in this build (built: {}); "
-                    "clock-gated PEs and codesign need one",
-                    options.shape.rows, options.shape.cols, ShapeList(LowPowerShapes())));
+        fmt::format(
+            "no {}x{} model of the low-power (clock-gated) array in this build (built: {}); "
+            "clock-gated PEs and codesign need one",
+            options.shape.rows, options.shape.cols, ShapeList(LowPowerShapes())));
   }
   if (options.trace_file.empty()) {
     return;

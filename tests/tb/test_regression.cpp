@@ -87,8 +87,7 @@ TEST_CASE("the array with the low-power PE is bit-exact on every tile kind", "[t
     for (const PeSignal signal : {PeSignal::kActivationValid, PeSignal::kWeight}) {
       CHECK(low_power.toggles.Total(signal) == plain.toggles.Total(signal));
     }
-    for (const PeSignal signal :
-         {PeSignal::kActivation, PeSignal::kPsum, PeSignal::kProduct}) {
+    for (const PeSignal signal : {PeSignal::kActivation, PeSignal::kPsum, PeSignal::kProduct}) {
       CHECK(low_power.toggles.Total(signal) < plain.toggles.Total(signal));
     }
   }

@@ -30,6 +30,8 @@ struct ReplaySpec {
   std::size_t table_sample_cycles = 20'000;
   std::uint64_t seed = 1;
   int threads = 1;
+  // Where compress.json names ours and the baseline (another compress --out); empty: the run.
+  std::filesystem::path compressed;
 };
 
 // One layer's (or the network's) energy from three sources.

@@ -52,12 +52,12 @@ class NetworkEstimate {
   struct Layer {
     int k = 0;
     int n = 0;
-    std::vector<tb::TileCoord> tiles;   // PlanTiles order
-    std::vector<double> stream_cycles;  // per tile: a PE's streaming cycles, all images
-    std::vector<double> cycles;         // per tile: all cycles, all images
-    std::vector<double> row_fj;         // [row * 256 + w + 128]
-    std::vector<double> row_cycles;     // per row: used PEs' streaming cycles
-    double idle_stream_fj = 0;          // unused PEs' streaming cycles, priced
+    std::vector<tb::TileCoord> tiles;    // PlanTiles order
+    std::vector<double> stream_cycles;   // per tile: a PE's streaming cycles, all images
+    std::vector<double> cycles;          // per tile: all cycles, all images
+    std::vector<double> row_fj;          // [row * 256 + w + 128]
+    std::vector<double> row_cycles;      // per row: used PEs' streaming cycles
+    double idle_stream_fj = 0;           // unused PEs' streaming cycles, priced
     std::vector<double> gated_clock_fj;  // per tile: used PEs' clock gates, all images
     double idle_gated_clock_fj = 0;      // unused PEs' clock gates
     double edge_fj = 0;

@@ -44,6 +44,9 @@ class NetEnergyTable {
   // The free-running clock's energy per cycle; gated clocks are not in it.
   double clock_fj_per_cycle() const { return clock_fj_; }
   bool gated_clock(int net) const { return gated_clock_[static_cast<std::size_t>(net)] != 0; }
+  // What one flip-flop on the free-running clock adds to it per cycle, on average: its clock
+  // pin's passive energy and C V^2 of the pin and its wire share.
+  double free_clock_flop_fj() const { return free_clock_flop_fj_; }
 
   // Energy categories: "net switching", "clock", then one per cell type (internal energy).
   static constexpr int kClockCategory = 1;
@@ -65,6 +68,7 @@ class NetEnergyTable {
   std::vector<std::string> categories_;
   std::vector<std::uint8_t> gated_clock_;  // per net
   double clock_fj_ = 0;
+  double free_clock_flop_fj_ = 0;
 };
 
 // Input ports whose nets a neighbouring instance of the same netlist drives from the given

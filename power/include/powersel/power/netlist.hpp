@@ -47,7 +47,7 @@ struct GateNetlist {
   // alone: they toggle every cycle) and gated ones (clock gates' outputs: they toggle only in
   // the cycles their enable lets through).
   struct ClockTree {
-    int root = -1;  // -1: no flip-flop is clocked from an input
+    int root = -1;                           // -1: no flip-flop is clocked from an input
     std::vector<std::uint8_t> free_running;  // per net
     std::vector<std::uint8_t> gated;         // per net
     bool has_gated = false;
