@@ -175,6 +175,35 @@ void Compile(const GateNetlist::Instance& instance, const std::vector<NetlistDel
   timed.flops.push_back(std::move(flop));
 }
 
+void CompileClockLogic(TimedNetlist& timed, const std::string& module) {
+  const GateNetlist::ClockTree& clock = timed.clock;
+  auto in_tree = [&](std::size_t net) {
+    return clock.gated[net] != 0 || clock.free_running[net] != 0;
+  };
+  std::vector<std::uint8_t> ready(clock.gated.size(), 0);
+  ready[static_cast<std::size_t>(clock.root)] = 1;
+  std::vector<const CombinationalOutput*> pending;
+  for (const CombinationalOutput& output : timed.outputs) {
+    if (in_tree(static_cast<std::size_t>(output.net))) {
+      pending.push_back(&output);
+    }
+  }
+  while (!pending.empty()) {
+    const auto next = std::find_if(pending.begin(), pending.end(), [&](const auto* output) {
+      return std::all_of(output->inputs.begin(), output->inputs.end(), [&](int net) {
+        const auto n = static_cast<std::size_t>(net);
+        return ready[n] != 0 || !in_tree(n);
+      });
+    });
+    if (next == pending.end()) {
+      throw InputError(module, "", "the clock tree has a combinational loop");
+    }
+    timed.clock_logic.Append((*next)->function, (*next)->inputs, (*next)->net);
+    ready[static_cast<std::size_t>((*next)->net)] = 1;
+    pending.erase(next);
+  }
+}
+
 }  // namespace
 
 int DelayPs(double ns) {
@@ -194,6 +223,9 @@ TimedNetlist CompileTimedNetlist(const GateNetlist& netlist, const NetlistDelays
       throw InputError(netlist.module, "cell " + instance.name + " (" + instance.cell->name + ")",
                        error.what());
     }
+  }
+  if (timed.clock.has_gated) {
+    CompileClockLogic(timed, netlist.module);
   }
   return timed;
 }

@@ -51,6 +51,9 @@ struct TimedNetlist {
   std::vector<CombinationalOutput> outputs;
   std::vector<FlipFlop> flops;
   GateNetlist::ClockTree clock;
+  // With clock gates: the clock tree's cells as one zero-delay program in topological order,
+  // to know at the edge which gated clocks will rise.
+  NetProgram clock_logic;
 };
 
 // Delays rounded as Icarus rounds SDF values at a 1 ps precision: (time64)(ns * 1000 + 0.5).

@@ -34,7 +34,7 @@ class TimedSimulator::Impl {
     flops_ = std::move(timed.flops);
     if (timed.clock.has_gated) {
       clock_root_ = timed.clock.root;
-      CompileClockLogic(timed.clock);
+      clock_logic_ = std::move(timed.clock_logic);
     }
     std::vector<std::vector<int>> readers(nets);
     for (std::size_t o = 0; o < outputs_.size(); ++o) {
@@ -168,33 +168,6 @@ class TimedSimulator::Impl {
     const auto root = static_cast<std::size_t>(clock_root_);
     latest_[root] = level;
     Schedule(at, clock_root_, level ^ values_[root]);
-  }
-
-  // The clock tree's gates as one zero-delay program, in topological order.
-  void CompileClockLogic(const GateNetlist::ClockTree& clock) {
-    std::vector<std::uint8_t> ready(clock.gated.size(), 0);
-    ready[static_cast<std::size_t>(clock.root)] = 1;
-    std::vector<const CombinationalOutput*> pending;
-    for (const CombinationalOutput& output : outputs_) {
-      const auto net = static_cast<std::size_t>(output.net);
-      if (clock.gated[net] != 0 || clock.free_running[net] != 0) {
-        pending.push_back(&output);
-      }
-    }
-    while (!pending.empty()) {
-      const auto next = std::find_if(pending.begin(), pending.end(), [&](const auto* output) {
-        return std::all_of(output->inputs.begin(), output->inputs.end(), [&](int net) {
-          const auto n = static_cast<std::size_t>(net);
-          return ready[n] != 0 || (clock.gated[n] == 0 && clock.free_running[n] == 0);
-        });
-      });
-      if (next == pending.end()) {
-        throw std::invalid_argument("the clock tree has a combinational loop");
-      }
-      clock_logic_.Append((*next)->function, (*next)->inputs, (*next)->net);
-      ready[static_cast<std::size_t>((*next)->net)] = 1;
-      pending.erase(next);
-    }
   }
 
   void Gather(const std::vector<int>& nets) {

@@ -63,18 +63,19 @@ module ws_pe #(
 
   // Operand isolation: with weight 0 (or activation 0) the product is 0, so the multiplier's
   // and the adder's inputs are held at 0 and the partial sum bypasses the adder. A clock-gated
-  // PE also holds the multiplier's activation at 0 while no valid activation enters: its held
-  // activation would otherwise multiply every weight that shifts past during a load.
+  // PE does the same while no valid activation enters (its registers hold anyway): else its
+  // held activation and partial sum would meet every weight that shifts past during a load.
   logic        [ActWidth-1:0]    mult_act;
   logic signed [PsumWidth-1:0]   adder_psum;
 
   if (ZeroWeightIsolation || ZeroActivationIsolation || ClockGating) begin : gen_operand_isolation
-    logic isolate;
-    assign isolate    = (ZeroWeightIsolation && ~|weight_q) ||
-                        (ZeroActivationIsolation && ~|act_i);
-    assign mult_act   = (isolate || (ClockGating && !act_valid_i)) ? '0 : act_i;
-    assign adder_psum = isolate ? '0 : psum_i;
-    assign psum_d     = isolate ? psum_i : sum;
+    logic bypass;
+    assign bypass     = (ZeroWeightIsolation && ~|weight_q) ||
+                        (ZeroActivationIsolation && ~|act_i) ||
+                        (ClockGating && !act_valid_i);
+    assign mult_act   = bypass ? '0 : act_i;
+    assign adder_psum = bypass ? '0 : psum_i;
+    assign psum_d     = bypass ? psum_i : sum;
   end else begin : gen_no_isolation
     assign mult_act       = act_i;
     assign adder_psum     = psum_i;

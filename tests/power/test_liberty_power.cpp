@@ -83,3 +83,34 @@ TEST_CASE("outputs list the pins of their delay arcs, and not those of timing ch
   CHECK(library.Cell("DFFPOSX1").FindPin("Q")->timing_from == Pins{"CLK"});
   CHECK(library.Cell("DFFPOSX1").FindPin("D")->timing_from.empty());
 }
+
+TEST_CASE("a latch group gives its state, enable and data; without enable it is bad input",
+          "[power]") {
+  const auto path = std::filesystem::temp_directory_path() / "powersel_latch_group.lib";
+  auto library_with = [&](const std::string& latch_group) {
+    std::ofstream(path) << R"(library(t) {
+  capacitive_load_unit (1,pf);
+  nom_voltage : 1.8;
+  cell (LAT) {
+    area : 1;
+    )" << latch_group << R"(
+    pin(G) { direction : input; capacitance : 0.01; clock : true; }
+    pin(D) { direction : input; capacitance : 0.01; }
+    pin(Q) { direction : output; function : "IQ"; }
+  }
+}
+)";
+    return ReadLiberty(path);
+  };
+  const Library library = library_with(R"(latch (IQ, IQN) { enable : "G"; data_in : "D"; })");
+  const LibertyCell& cell = library.Cell("LAT");
+  REQUIRE(cell.latch);
+  CHECK(cell.is_latch);
+  CHECK(cell.latch->state == "IQ");
+  CHECK(cell.latch->state_inverse == "IQN");
+  CHECK(cell.latch->enable == "G");
+  CHECK(cell.latch->data_in == "D");
+  CHECK_THROWS_WITH(library_with(R"(latch (IQ, IQN) { data_in : "D"; })"),
+                    Catch::Contains("latch") && Catch::Contains("enable"));
+  std::filesystem::remove(path);
+}

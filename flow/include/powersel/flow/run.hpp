@@ -55,7 +55,9 @@ struct CompressStep {
   int sensitivity_images = 0;
   std::vector<double> lambdas = {1500, 2000, 2500};
   std::vector<int> pools = {28, 32, 64};
-  double max_accuracy_drop = 0.02;
+  // Validation budget: test drops ran up to 0.6 points past the validation drop in the
+  // measured sweeps, so 1.5 keeps the test drop within 2 points.
+  double max_accuracy_drop = 0.015;
   int epochs = 4;
   double learning_rate = 5e-4;
   int fine_tune_images = 20'000;
