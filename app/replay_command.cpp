@@ -72,8 +72,9 @@ void AddReplayCommand(CLI::App& app, int& exit_status) {
   AddRunDirOptions(*command, options->common, options->run, options->out,
                    "A run with network.qnet.json and compress.json");
   flow::ReplaySpec& spec = options->spec;
-  command->add_option("--compressed", spec.compressed,
-                      "Where compress.json names ours and the baseline (default: the run directory)");
+  command->add_option(
+      "--compressed", spec.compressed,
+      "Where compress.json names ours and the baseline (default: the run directory)");
   command->add_option("--images", spec.images, "Test images measured at the gate level")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();

@@ -402,15 +402,7 @@ std::uint64_t TimedSimulator::Value(int net) const {
 
 std::int64_t TimedSimulator::PortValue(const GateNetlist::Port& port, int lane,
                                        bool sign_extend) const {
-  std::uint64_t value = 0;
-  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
-    value |= ((Value(port.nets[bit]) >> lane) & 1U) << bit;
-  }
-  const std::size_t width = port.nets.size();
-  if (sign_extend && width < 64 && ((value >> (width - 1)) & 1U) != 0) {
-    value |= ~std::uint64_t{0} << width;
-  }
-  return static_cast<std::int64_t>(value);
+  return LanePortValue(port, lane, sign_extend, [this](int net) { return Value(net); });
 }
 
 std::span<const TimedSimulator::Transition> TimedSimulator::transitions() const {

@@ -56,6 +56,22 @@ struct GateNetlist {
   ClockTree FindClockTree() const;
 };
 
+// A port's value in one lane of a 64-lane simulation, from its nets' words (`word(net)`),
+// bit 0 first; `sign_extend` takes the top bit as the sign.
+template <typename NetWord>
+std::int64_t LanePortValue(const GateNetlist::Port& port, int lane, bool sign_extend,
+                           NetWord word) {
+  std::uint64_t value = 0;
+  for (std::size_t bit = 0; bit < port.nets.size(); ++bit) {
+    value |= ((word(port.nets[bit]) >> lane) & 1U) << bit;
+  }
+  const std::size_t width = port.nets.size();
+  if (sign_extend && width < 64 && ((value >> (width - 1)) & 1U) != 0) {
+    value |= ~std::uint64_t{0} << width;
+  }
+  return static_cast<std::int64_t>(value);
+}
+
 // Reads module `module` of a Yosys JSON netlist whose cells all come from `library`.
 // Throws InputError for a missing file, bad JSON or a cell the library lacks.
 GateNetlist ReadGateNetlist(const std::filesystem::path& json, const std::string& module,
