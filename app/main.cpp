@@ -44,7 +44,7 @@ void AddPeOption(CLI::App& command, std::string& pe) {
   command
       .add_option("--pe", pe,
                   "The PE: plain, or with low-power features (zero-weight-isolation, "
-                  "sign-magnitude, zero-activation-isolation, low-power: all three)")
+                  "sign-magnitude, zero-activation-isolation, clock-gating, low-power: all four)")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
 }

@@ -76,8 +76,9 @@ void AddRtlRegressCommand(CLI::App& app, int& exit_status) {
   command->add_option("--images", options->images, "IDX image file for convolution tiles")
       ->capture_default_str();
   command->add_option("--trace", options->trace, "FST waveform file (one per shard)");
-  command->add_flag("--low-power-pe", options->low_power_pe,
-                    "The array with the low-power PE (operand isolation, sign-magnitude)");
+  command->add_flag(
+      "--low-power-pe", options->low_power_pe,
+      "The array with the low-power PE (operand isolation, sign-magnitude, clock gating)");
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }
 
