@@ -4,7 +4,6 @@
 #include "command.hpp"
 #include "powersel/flow/codesign.hpp"
 #include "powersel/qat/dataset.hpp"
-#include "powersel/tb/harness.hpp"
 
 namespace powersel::app {
 
@@ -24,7 +23,6 @@ int Run(CodesignOptions options) {
   options.spec.measurement = power::MeasurementsByName().at(options.measurement);
   const flow::RunSpec run = RunSpecOfDir(options.run);
   options.spec.liberty = run.characterize.liberty;
-  tb::CheckHarnessOptions({.shape = options.spec.array});
   const qat::ImageDataset test = qat::LoadDataset(run.train.data).test;
   const std::filesystem::path out = options.out.empty() ? options.run : options.out;
   const flow::CodesignResult result = flow::Codesign(options.spec, options.run, test, out);

@@ -4,7 +4,6 @@
 #include "command.hpp"
 #include "powersel/flow/replay.hpp"
 #include "powersel/qat/dataset.hpp"
-#include "powersel/tb/harness.hpp"
 
 namespace powersel::app {
 
@@ -32,7 +31,6 @@ int Run(ReplayOptions options) {
   options.spec.table.pe = PeFeaturesNamed(options.pe);
   const flow::RunSpec run = RunSpecOfDir(options.run);
   options.spec.table.liberty = run.characterize.liberty;
-  tb::CheckHarnessOptions({.shape = options.spec.array});
   const qat::ImageDataset test = qat::LoadDataset(run.train.data).test;
   const std::filesystem::path out = options.out.empty() ? options.run : options.out;
   const flow::ReplayResult result = flow::Replay(options.spec, options.run, test, out);

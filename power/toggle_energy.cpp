@@ -98,7 +98,6 @@ ToggleEnergyModel CalibrateToggleEnergy(const ToggleCalibrationSpec& spec,
   harness.ClearToggles();
   PeReplay replay(spec.array, pe_netlist, library, options, delays);
   ToggleEnergyModel model;
-  model.clock_fj = replay.PeGroup(0).table().clock_fj_per_cycle();
   model.edge = edge;
 
   std::mt19937_64 rng(spec.seed);

@@ -17,7 +17,6 @@ namespace powersel::power {
 struct ToggleEnergyModel {
   // fJ per bit toggle, by tb::PeSignal; signals the fit would price below zero are priced 0.
   std::array<double, tb::kPeSignalCount> fj_per_toggle{};
-  double clock_fj = 0;  // per PE and cycle
   EdgeFlipFlopEnergy edge;
   std::uint64_t calibration_samples = 0;  // PE x tile sums fitted
 
