@@ -87,6 +87,9 @@ class GateSimulator::Impl {
       }
     }
     Levelize(netlist, std::move(unordered));
+    if (clock_.root >= 0) {
+      clock_nets_.push_back(clock_.root);
+    }
     state_.assign(flip_flops_.size(), 0);
     latch_state_.assign(latches_.size(), 0);
   }
@@ -96,10 +99,10 @@ class GateSimulator::Impl {
   int clock_root() const { return clock_.has_gated ? clock_.root : -1; }
 
   // The rising edge: the clock tree settles with the clock high; a flip-flop behind a clock
-  // gate captures only in the lanes where its clock rose.
-  void Capture(std::vector<std::uint64_t>& values) {
+  // gate captures only in the lanes where its clock rose (against `before`, the nets as the
+  // last step left them).
+  void Capture(std::vector<std::uint64_t>& values, const std::vector<std::uint64_t>& before) {
     if (clock_root() >= 0) {
-      clock_before_ = values;
       values[static_cast<std::size_t>(clock_root())] = ~std::uint64_t{0};
       clock_logic_.Run(values);
     }
@@ -110,7 +113,7 @@ class GateSimulator::Impl {
       std::uint64_t captured = ~std::uint64_t{0};
       if (flop.clock_net >= 0) {
         const auto clock = static_cast<std::size_t>(flop.clock_net);
-        captured = values[clock] & ~clock_before_[clock];
+        captured = values[clock] & ~before[clock];
       }
       state_[f] = ApplyAsync(flop, (next & captured) | (state_[f] & ~captured));
     }
@@ -138,15 +141,21 @@ class GateSimulator::Impl {
   }
 
   // The falling edge: the clock tree settles with the clock low, and the latches it opens
-  // take their data (a clock gate's enable); the rest of the logic only if a latch changed.
-  void Fall(std::vector<std::uint64_t>& values) {
+  // take their data (a clock gate's enable). Only the tree's nets change, unless a latch did:
+  // then the logic must settle again (SettleLatches).
+  bool FallClock(std::vector<std::uint64_t>& values) {
     values[static_cast<std::size_t>(clock_root())] = 0;
     clock_logic_.Run(values);
-    if (UpdateLatches(values)) {
-      DriveOutputs(values);
-      Settle(values);
-    }
+    return UpdateLatches(values);
   }
+
+  void SettleLatches(std::vector<std::uint64_t>& values) {
+    DriveOutputs(values);
+    Settle(values);
+  }
+
+  // The clock input and every net the clock tree's gates drive.
+  const std::vector<int>& clock_nets() const { return clock_nets_; }
 
  private:
   FlipFlop CompileFlipFlop(const LibertyCell& cell, const GateNetlist::Instance& instance,
@@ -256,6 +265,7 @@ class GateSimulator::Impl {
         const auto net = static_cast<std::size_t>(output.net);
         if (clock_.free_running[net] != 0 || clock_.gated[net] != 0) {
           clock_logic_.Append(output.function, gate.input_nets, output.net);
+          clock_nets_.push_back(output.net);
         }
       }
     }
@@ -300,7 +310,7 @@ class GateSimulator::Impl {
   std::vector<Latch> latches_;
   std::vector<std::uint64_t> state_;
   std::vector<std::uint64_t> latch_state_;
-  std::vector<std::uint64_t> clock_before_;  // every net before the rising edge
+  std::vector<int> clock_nets_;
   std::vector<std::uint64_t> inputs_;
 };
 
@@ -337,7 +347,7 @@ void GateSimulator::SetInput(const GateNetlist::Port& port,
 
 void GateSimulator::Step() {
   previous_ = values_;
-  impl_->Capture(values_);
+  impl_->Capture(values_, previous_);
   const int clock = impl_->clock_root();
   for (const GateNetlist::Port& port : netlist_.ports) {
     if (port.is_input) {
@@ -359,12 +369,24 @@ void GateSimulator::Step() {
   }
   // With clock gates the clock is simulated: it fell after everything settled, and a gated
   // clock that rose at the edge falls again in the same cycle.
-  middle_ = values_;
-  impl_->Fall(values_);
-  for (std::size_t net = 0; net < values_.size(); ++net) {
+  auto record = [&](std::size_t net) {
     const std::uint64_t changed = middle_[net] ^ values_[net];
     rises_[net] |= changed & values_[net];
     falls_[net] |= changed & middle_[net];
+  };
+  for (const int net : impl_->clock_nets()) {
+    middle_[static_cast<std::size_t>(net)] = values_[static_cast<std::size_t>(net)];
+  }
+  const bool latched = impl_->FallClock(values_);
+  for (const int net : impl_->clock_nets()) {
+    record(static_cast<std::size_t>(net));
+  }
+  if (latched) {
+    middle_ = values_;
+    impl_->SettleLatches(values_);
+    for (std::size_t net = 0; net < values_.size(); ++net) {
+      record(net);
+    }
   }
 }
 

@@ -199,6 +199,8 @@ void CompileClockLogic(TimedNetlist& timed, const std::string& module) {
       throw InputError(module, "", "the clock tree has a combinational loop");
     }
     timed.clock_logic.Append((*next)->function, (*next)->inputs, (*next)->net);
+    timed.clock_reads.insert(timed.clock_reads.end(), (*next)->inputs.begin(),
+                             (*next)->inputs.end());
     ready[static_cast<std::size_t>((*next)->net)] = 1;
     pending.erase(next);
   }

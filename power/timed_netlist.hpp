@@ -52,8 +52,9 @@ struct TimedNetlist {
   std::vector<FlipFlop> flops;
   GateNetlist::ClockTree clock;
   // With clock gates: the clock tree's cells as one zero-delay program in topological order,
-  // to know at the edge which gated clocks will rise.
+  // to know at the edge which gated clocks will rise, and the nets it reads.
   NetProgram clock_logic;
+  std::vector<int> clock_reads;
 };
 
 // Delays rounded as Icarus rounds SDF values at a 1 ps precision: (time64)(ns * 1000 + 0.5).

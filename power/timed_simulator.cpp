@@ -35,6 +35,8 @@ class TimedSimulator::Impl {
     if (timed.clock.has_gated) {
       clock_root_ = timed.clock.root;
       clock_logic_ = std::move(timed.clock_logic);
+      clock_reads_ = std::move(timed.clock_reads);
+      clock_edge_.assign(nets, 0);
     }
     std::vector<std::vector<int>> readers(nets);
     for (std::size_t o = 0; o < outputs_.size(); ++o) {
@@ -105,7 +107,9 @@ class TimedSimulator::Impl {
     // behind a clock gate captures where its gated clock will rise, the gate's latch having
     // settled in the low phase; the tree's own transitions are then timed like any logic.
     if (clock_root_ >= 0) {
-      clock_edge_ = values_;
+      for (const int net : clock_reads_) {
+        clock_edge_[static_cast<std::size_t>(net)] = values_[static_cast<std::size_t>(net)];
+      }
       clock_edge_[static_cast<std::size_t>(clock_root_)] = ~std::uint64_t{0};
       clock_logic_.Run(clock_edge_);
     }
@@ -356,7 +360,8 @@ class TimedSimulator::Impl {
   TimedOptions options_;
   int clock_root_ = -1;  // the clock input when clock gates make it simulated
   detail::NetProgram clock_logic_;
-  std::vector<std::uint64_t> clock_edge_;  // every net with the clock tree settled high
+  std::vector<int> clock_reads_;
+  std::vector<std::uint64_t> clock_edge_;  // the clock tree settled high (its nets only)
   std::vector<CombinationalOutput> outputs_;
   std::vector<FlipFlop> flops_;
   // The cells reading each net, net n's at [reader_start_[n], reader_start_[n + 1]):

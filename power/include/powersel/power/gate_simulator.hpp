@@ -48,7 +48,7 @@ class GateSimulator {
   std::vector<std::uint64_t> pending_inputs_;
   std::vector<std::uint64_t> rises_;
   std::vector<std::uint64_t> falls_;
-  std::vector<std::uint64_t> middle_;  // every net before the falling edge
+  std::vector<std::uint64_t> middle_;  // nets before a phase of the falling edge
   std::unique_ptr<Impl> impl_;
 };
 
