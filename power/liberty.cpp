@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <sstream>
 
@@ -279,6 +280,21 @@ class LibertyReader {
     }
   }
 
+  // An ff or latch group: its two state variables (the arguments) and its string attributes.
+  void ReadStateGroup(
+      const LibertyGroup& group, std::string& state, std::string& state_inverse,
+      std::initializer_list<std::pair<const char*, std::string*>> attributes) const {
+    if (group.arguments.size() == 2) {
+      state = group.arguments[0];
+      state_inverse = group.arguments[1];
+    }
+    for (const auto& [name, target] : attributes) {
+      if (const LibertyAttribute* attribute = group.Find(name)) {
+        *target = Value(*attribute);
+      }
+    }
+  }
+
   LibertyCell ReadCell(const LibertyGroup& group) const {
     LibertyCell cell;
     if (group.arguments.empty()) {
@@ -291,43 +307,25 @@ class LibertyReader {
     }
     for (const LibertyGroup* ff : group.Children("ff")) {
       LibertyFlipFlop flip_flop;
-      if (ff->arguments.size() == 2) {
-        flip_flop.state = ff->arguments[0];
-        flip_flop.state_inverse = ff->arguments[1];
-      }
-      for (const auto& [name, target] :
-           {std::pair<const char*, std::string*>{"next_state", &flip_flop.next_state},
-            {"clocked_on", &flip_flop.clocked_on},
-            {"clear", &flip_flop.clear},
-            {"preset", &flip_flop.preset}}) {
-        if (const LibertyAttribute* attribute = ff->Find(name)) {
-          *target = Value(*attribute);
-        }
-      }
+      ReadStateGroup(*ff, flip_flop.state, flip_flop.state_inverse,
+                     {{"next_state", &flip_flop.next_state},
+                      {"clocked_on", &flip_flop.clocked_on},
+                      {"clear", &flip_flop.clear},
+                      {"preset", &flip_flop.preset}});
       if (flip_flop.next_state.empty() || flip_flop.clocked_on.empty()) {
         Fail(ff->line, "cell(" + cell.name + ").ff", "needs next_state and clocked_on");
       }
       cell.flip_flop = std::move(flip_flop);
     }
-    for (const LibertyGroup* group_latch : group.Children("latch")) {
+    for (const LibertyGroup* latch_group : group.Children("latch")) {
       LibertyLatch latch;
-      if (group_latch->arguments.size() == 2) {
-        latch.state = group_latch->arguments[0];
-        latch.state_inverse = group_latch->arguments[1];
-      }
-      for (const auto& [name, target] :
-           {std::pair<const char*, std::string*>{"enable", &latch.enable},
-            {"data_in", &latch.data_in}}) {
-        if (const LibertyAttribute* attribute = group_latch->Find(name)) {
-          *target = Value(*attribute);
-        }
-      }
+      ReadStateGroup(*latch_group, latch.state, latch.state_inverse,
+                     {{"enable", &latch.enable}, {"data_in", &latch.data_in}});
       if (latch.enable.empty() || latch.data_in.empty()) {
-        Fail(group_latch->line, "cell(" + cell.name + ").latch", "needs enable and data_in");
+        Fail(latch_group->line, "cell(" + cell.name + ").latch", "needs enable and data_in");
       }
       cell.latch = std::move(latch);
     }
-    cell.is_latch = cell.latch.has_value();
     return cell;
   }
 

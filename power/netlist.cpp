@@ -39,8 +39,7 @@ std::vector<std::uint8_t> GateNetlist::CombinationalFanOut(std::span<const int> 
   std::vector<std::vector<const Instance*>> readers(static_cast<std::size_t>(net_count));
   for (const Instance& instance : instances) {
     for (std::size_t p = 0; p < instance.cell->pins.size(); ++p) {
-      if (!instance.cell->pins[p].is_output && !instance.cell->flip_flop &&
-          !instance.cell->is_latch) {
+      if (!instance.cell->pins[p].is_output && !instance.cell->flip_flop && !instance.cell->latch) {
         readers[static_cast<std::size_t>(instance.pin_nets[p])].push_back(&instance);
       }
     }
@@ -93,7 +92,7 @@ GateNetlist::ClockTree GateNetlist::FindClockTree() const {
     const Instance* source = driver[net];
     if (source == nullptr) {
       roots.push_back(static_cast<int>(net));
-    } else if (!source->cell->flip_flop && !source->cell->is_latch) {
+    } else if (!source->cell->flip_flop && !source->cell->latch) {
       for (std::size_t p = 0; p < source->cell->pins.size(); ++p) {
         if (!source->cell->pins[p].is_output) {
           pending.push_back(source->pin_nets[p]);
@@ -121,7 +120,7 @@ GateNetlist::ClockTree GateNetlist::FindClockTree() const {
   for (bool changed = true; changed;) {
     changed = false;
     for (const Instance& instance : instances) {
-      if (instance.cell->flip_flop || instance.cell->is_latch) {
+      if (instance.cell->flip_flop || instance.cell->latch) {
         continue;
       }
       bool all_free = true;

@@ -105,7 +105,6 @@ TEST_CASE("a latch group gives its state, enable and data; without enable it is 
   const Library library = library_with(R"(latch (IQ, IQN) { enable : "G"; data_in : "D"; })");
   const LibertyCell& cell = library.Cell("LAT");
   REQUIRE(cell.latch);
-  CHECK(cell.is_latch);
   CHECK(cell.latch->state == "IQ");
   CHECK(cell.latch->state_inverse == "IQN");
   CHECK(cell.latch->enable == "G");

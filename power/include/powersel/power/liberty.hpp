@@ -70,7 +70,6 @@ struct LibertyCell {
   std::vector<LibertyPin> pins;
   std::optional<LibertyFlipFlop> flip_flop;
   std::optional<LibertyLatch> latch;
-  bool is_latch = false;
 
   const LibertyPin* FindPin(const std::string& pin_name) const;
 };
