@@ -93,13 +93,12 @@ ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir
   result.baseline_at_equal_accuracy = choice.baseline_at_equal_accuracy;
 
   result.pe = spec.table.pe;
-  result.rtl_low_power = spec.table.pe.clock_gating;
   const std::size_t top1_images = spec.top1_images == 0 ? test.size() : spec.top1_images;
   const auto top1_start = std::chrono::steady_clock::now();
   for (std::size_t n = 0; n < variants.size(); ++n) {
     ReplayedNetwork network{files[n].first, files[n].second, {}, 0, {}, {}};
     network.rtl = CheckNetworkOnRtl(variants[n].network, test, top1_images, spec.array,
-                                    spec.threads, result.rtl_low_power);
+                                    spec.threads, result.pe.clock_gating);
     network.rtl_top1 = qat::Top1(network.rtl.predicted, test);
     result.networks.push_back(std::move(network));
   }

@@ -121,7 +121,7 @@ void WriteReplay(const std::filesystem::path& dir, const ReplayResult& result) {
        {"top1_images", result.networks.front().rtl.images},
        {"threads", result.threads},
        {"pe", power::PeFeaturesName(result.pe)},
-       {"rtl_array", result.rtl_low_power ? "low-power" : "plain"},
+       {"rtl_array", result.pe.clock_gating ? "low-power" : "plain"},
        {"baseline_at_equal_accuracy", result.baseline_at_equal_accuracy},
        {"passed", result.passed()},
        {"networks", networks},
@@ -178,7 +178,7 @@ void ReportReplay(Report& report, const ReplayResult& result) {
       "it the model's prediction (whole-network estimate from each network's own "
       "statistics); reductions against the plain network as measured (predicted).",
       result.baseline_at_equal_accuracy ? "at ours' accuracy" : "its own choice", result.array.rows,
-      result.array.cols, result.rtl_low_power ? "low-power" : "plain",
+      result.array.cols, result.pe.clock_gating ? "low-power" : "plain",
       power::PeFeaturesName(result.pe), plain.rtl.images,
       result.passed() ? "all bit-exact" : "MISMATCHES", result.images,
       power::MeasurementName(result.measurement)));

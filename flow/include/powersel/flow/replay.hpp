@@ -57,10 +57,9 @@ struct ReplayResult {
   int images = 0;
   int threads = 1;
   bool baseline_at_equal_accuracy = false;
-  // The PE the gate level measured, and whether the RTL top-1 ran the array built with it
-  // (the build has the low-power PE's array at some sizes; the plain one is bit-exact).
+  // The PE the gate level measured; a clock-gated one's traces and RTL top-1 come from the
+  // Verilated low-power array.
   power::PeFeatures pe;
-  bool rtl_low_power = false;
   std::vector<ReplayedNetwork> networks;  // plain, baseline, ours
   // The weight-independent floor: the plain network with every weight 0, measured the same
   // way (no weight choice can go below it).
