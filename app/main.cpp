@@ -44,7 +44,8 @@ void AddPeOption(CLI::App& command, std::string& pe) {
   command
       .add_option("--pe", pe,
                   "The PE: plain, or with low-power features (zero-weight-isolation, "
-                  "sign-magnitude, zero-activation-isolation, clock-gating, low-power: all four)")
+                  "sign-magnitude, zero-activation-isolation, clock-gating, idle-column-gating: "
+                  "clock gating and idle columns off, low-power: all five)")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
 }
@@ -57,7 +58,7 @@ power::PeFeatures PeFeaturesNamed(const std::string& name) {
   }
   throw InputError("", "--pe",
                    "expected plain, zero-weight-isolation, sign-magnitude, "
-                   "zero-activation-isolation or low-power");
+                   "zero-activation-isolation, clock-gating, idle-column-gating or low-power");
 }
 
 flow::RunSpec ResolveRunSpec(const std::filesystem::path& config, const CommonOptions& options,

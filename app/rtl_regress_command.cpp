@@ -78,7 +78,7 @@ void AddRtlRegressCommand(CLI::App& app, int& exit_status) {
   command->add_option("--trace", options->trace, "FST waveform file (one per shard)");
   command->add_flag(
       "--low-power-pe", options->low_power_pe,
-      "The array with the low-power PE (operand isolation, sign-magnitude, clock gating)");
+      "The low-power array (operand isolation, sign-magnitude, clock gating, idle columns off)");
   command->callback([options, &exit_status] { exit_status = Run(*options); });
 }
 

@@ -55,7 +55,7 @@ CodesignResult Codesign(const CodesignSpec& spec, const std::filesystem::path& r
                         const qat::ImageDataset& test, const std::filesystem::path& out) {
   const auto start = std::chrono::steady_clock::now();
   // The clock-gated rows replay traces of the Verilated low-power array.
-  tb::CheckHarnessOptions({.shape = spec.array, .low_power_pe = true});
+  tb::CheckHarnessOptions(power::RtlArrayOptions(spec.array, power::LowPowerPe()));
   const CompressChoice choice =
       ReadCompressChoice((spec.compressed.empty() ? run_dir : spec.compressed) / "compress.json");
   const std::vector<NetworkVariant> networks = {

@@ -188,7 +188,7 @@ CompressResult Compress(const CompressSpec& spec, const qat::TrainSpec& trained_
       run_table.design, power::ReadLiberty(spec.table.liberty), spec.table.energy);
   auto statistics_of = [&](const qat::QuantizedNetwork& network) {
     return CaptureStatistics(network, CaptureLayerInputs(network, splits.test, spec.images),
-                             spec.array, table.classes(), spec.seed, 0, spec.table.pe.clock_gating);
+                             spec.array, table.classes(), spec.seed, 0, spec.table.pe);
   };
   auto estimate = [&](const qat::QuantizedNetwork& network) {
     const GemmWeights gemms = WeightsOf(network, spec.array);

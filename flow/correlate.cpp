@@ -128,10 +128,10 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
   }
   const power::EdgeFlipFlopEnergy edge =
       power::MeasureEdgeFlipFlops(design, library, spec.table.energy);
-  const bool clock_gating = spec.table.pe.clock_gating;
+  const power::PeFeatures& features = spec.table.pe;
   const power::ToggleEnergyModel toggle_model = power::CalibrateToggleEnergy(
-      {.array = spec.array, .seed = spec.seed, .low_power_array = clock_gating}, pe, library,
-      spec.table.energy, delays ? &*delays : nullptr, edge);
+      {.array = spec.array, .seed = spec.seed, .low_power_array = features.clock_gating}, pe,
+      library, spec.table.energy, delays ? &*delays : nullptr, edge);
   const detail::GateLevel gates{pe,
                                 library,
                                 delays ? &*delays : nullptr,
@@ -139,7 +139,7 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
                                 edge,
                                 toggle_model,
                                 table.clock(),
-                                clock_gating};
+                                features};
 
   CorrelateResult result;
   result.measurement = table.measurement();
@@ -159,9 +159,9 @@ CorrelateResult Correlate(const CorrelateSpec& spec, const power::MappedDesign& 
   std::vector<NetworkStatistics> statistics;
   for (const NetworkVariant& variant : networks) {
     const auto start = Clock::now();
-    statistics.push_back(
-        CaptureStatistics(variant.network, CaptureLayerInputs(variant.network, test, spec.images),
-                          spec.array, table.classes(), spec.seed, 0, clock_gating));
+    statistics.push_back(CaptureStatistics(variant.network,
+                                           CaptureLayerInputs(variant.network, test, spec.images),
+                                           spec.array, table.classes(), spec.seed, 0, features));
     result.statistics_seconds += Seconds(start);
   }
   std::vector<double> global_cycles;
@@ -261,8 +261,7 @@ RunTable MeasureRunTable(const model::MacTableSpec& spec, const qat::QuantizedNe
   model::MacTableSpec table_spec = spec;
   const model::TransitionClasses classes(spec.grouping);
   table_spec.real_streams =
-      CaptureStatistics(trained, inputs, array, classes, seed, sample_cycles, spec.pe.clock_gating)
-          .samples;
+      CaptureStatistics(trained, inputs, array, classes, seed, sample_cycles, spec.pe).samples;
   // The array size of the build's mapping: the PE netlist depends slightly on the design
   // around it, so characterisation and correlation map the same one.
   constexpr tb::ArrayShape kMappedArray{POWERSEL_GATE_ARRAY_SIZE, POWERSEL_GATE_ARRAY_SIZE};

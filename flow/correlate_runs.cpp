@@ -68,10 +68,10 @@ std::vector<double> TraceClockFj(const tb::ArrayTrace& trace, const power::PeClo
 
 MeasuredNetwork MeasureNetwork(const NetworkVariant& variant, const qat::ImageDataset& test,
                                int images, tb::ArrayShape array, const GateLevel& gates) {
-  tb::Harness harness({.shape = array,
-                       .count_toggles = true,
-                       .record_trace = true,
-                       .low_power_pe = gates.clock_gating});
+  tb::HarnessOptions rtl_array = power::RtlArrayOptions(array, gates.features);
+  rtl_array.count_toggles = true;
+  rtl_array.record_trace = true;
+  tb::Harness harness(rtl_array);
   harness.TakeTrace();  // the power-on reset is no part of any layer
   harness.ClearToggles();
   power::PeReplay replay(array, gates.pe, gates.library, gates.options, gates.delays);
@@ -159,10 +159,12 @@ LayerInputs CaptureLayerInputs(const qat::QuantizedNetwork& network, const qat::
 NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const LayerInputs& inputs,
                                     tb::ArrayShape array, const model::TransitionClasses& classes,
                                     std::uint64_t seed, std::size_t sample_cycles,
-                                    bool clock_gating) {
+                                    const power::PeFeatures& pe) {
   const auto start = std::chrono::steady_clock::now();
   std::mt19937_64 rng(seed);
-  model::ArrayStreamModel streams({.shape = array, .clock_gating = clock_gating});
+  model::ArrayStreamModel streams({.shape = array,
+                                   .clock_gating = pe.clock_gating,
+                                   .idle_column_gating = pe.idle_column_gating});
   const qat::IntegerEngine engine(network, array);
   std::vector<std::size_t> gemm_layers;
   for (std::size_t l = 0; l < network.layers.size(); ++l) {

@@ -9,6 +9,7 @@
 #include "powersel/flow/correlate.hpp"
 #include "powersel/power/edge_energy.hpp"
 #include "powersel/power/netlist.hpp"
+#include "powersel/power/pe_features.hpp"
 #include "powersel/power/sdf.hpp"
 #include "powersel/power/toggle_energy.hpp"
 
@@ -37,9 +38,9 @@ struct GateLevel {
   power::EdgeFlipFlopEnergy edge;
   const power::ToggleEnergyModel& toggles;  // the RTL-toggle level
   power::PeClockEnergy clock;               // the RTL-toggle level's clock
-  // The PE gates its clocks: its neighbours hold their outputs outside valid cycles, so the
-  // traces come from the Verilated low-power array, whose PEs do.
-  bool clock_gating = false;
+  // The PE's features: a clock-gated PE's neighbours hold their outputs outside valid cycles,
+  // so its traces come from the Verilated low-power array, whose PEs do (RtlArrayOptions).
+  power::PeFeatures features;
 };
 
 // The PE grid of a tile as Harness::LoadWeights places it: weight (k, n) at PE (k, n).

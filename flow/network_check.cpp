@@ -44,9 +44,10 @@ std::uint64_t DifferingImages(const Matrix<std::uint8_t>& expected,
 
 NetworkRtlCheck CheckNetworkOnRtl(const qat::QuantizedNetwork& network,
                                   const qat::ImageDataset& dataset, std::size_t images,
-                                  tb::ArrayShape array, int threads, bool low_power_pe) {
+                                  tb::ArrayShape array, int threads, const power::PeFeatures& pe) {
   qat::CheckInputShape(network, dataset);
-  tb::CheckHarnessOptions({.shape = array, .low_power_pe = low_power_pe});
+  const tb::HarnessOptions rtl_array = power::RtlArrayOptions(array, pe);
+  tb::CheckHarnessOptions(rtl_array);
   const auto start = std::chrono::steady_clock::now();
   const qat::IntegerEngine engine(network, array);
   NetworkRtlCheck check{std::min(images, dataset.size()), array, 0, 0, {}, 0};
@@ -55,7 +56,7 @@ NetworkRtlCheck CheckNetworkOnRtl(const qat::QuantizedNetwork& network,
   std::atomic<std::uint64_t> mismatches = 0;
   const std::size_t chunks = (check.images + kImagesPerChunk - 1) / kImagesPerChunk;
   ParallelFor(chunks, threads, [&](std::size_t chunk) {
-    tb::Harness harness({.shape = array, .low_power_pe = low_power_pe});
+    tb::Harness harness(rtl_array);
     const qat::GemmBackend rtl = [&](const Matrix<std::uint8_t>& activations,
                                      const Matrix<std::int8_t>& weights) {
       return tb::RunTiledGemm(harness, activations, weights);

@@ -82,7 +82,7 @@ ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir
     qat::CheckInputShape(variants.back().network, test);
   }
   // A clock-gated PE's traces come from the Verilated low-power array (its PEs hold as it does).
-  tb::CheckHarnessOptions({.shape = spec.array, .low_power_pe = spec.table.pe.clock_gating});
+  tb::CheckHarnessOptions(power::RtlArrayOptions(spec.array, spec.table.pe));
   EnsureOutputDirectory(out, "--out");
 
   ReplayResult result;
@@ -98,7 +98,7 @@ ReplayResult Replay(const ReplaySpec& spec, const std::filesystem::path& run_dir
   for (std::size_t n = 0; n < variants.size(); ++n) {
     ReplayedNetwork network{files[n].first, files[n].second, {}, 0, {}, {}};
     network.rtl = CheckNetworkOnRtl(variants[n].network, test, top1_images, spec.array,
-                                    spec.threads, result.pe.clock_gating);
+                                    spec.threads, result.pe);
     network.rtl_top1 = qat::Top1(network.rtl.predicted, test);
     result.networks.push_back(std::move(network));
   }

@@ -64,13 +64,13 @@ RunInputs LoadRunInputs(const RunSpec& spec) {
   // A clock-gated PE's traces come from the Verilated low-power array (its sizes only), and
   // so do the co-design's, whose rows include clock-gated PEs.
   if (spec.correlate.images > 0) {
-    tb::CheckHarnessOptions({.shape = spec.correlate.array, .low_power_pe = spec.pe.clock_gating});
+    tb::CheckHarnessOptions(power::RtlArrayOptions(spec.correlate.array, spec.pe));
   }
   if (spec.replay.images > 0) {
-    tb::CheckHarnessOptions({.shape = spec.replay.array, .low_power_pe = spec.pe.clock_gating});
+    tb::CheckHarnessOptions(power::RtlArrayOptions(spec.replay.array, spec.pe));
   }
   if (spec.codesign.enabled) {
-    tb::CheckHarnessOptions({.shape = spec.replay.array, .low_power_pe = true});
+    tb::CheckHarnessOptions(power::RtlArrayOptions(spec.replay.array, power::LowPowerPe()));
   }
   RunInputs inputs{ReadIdxImages(kFashionMnistTestImages, most_images),
                    qat::LoadDataset(spec.train.data)};

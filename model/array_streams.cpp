@@ -35,7 +35,8 @@ std::size_t Size(int n) {
 ArrayStreamModel::ArrayStreamModel(const ArrayStreamOptions& options, const PeVisitor& visitor)
     : shape_(options.shape),
       record_trace_(options.record_trace),
-      clock_gating_(options.clock_gating) {
+      clock_gating_(options.clock_gating),
+      idle_column_gating_(options.idle_column_gating) {
   if (shape_.rows < 1 || shape_.cols < 1) {
     throw InputError("", "--rows/--cols",
                      fmt::format("an array of {}x{} PEs: both sizes must be at least 1",
@@ -44,6 +45,7 @@ ArrayStreamModel::ArrayStreamModel(const ArrayStreamOptions& options, const PeVi
   const std::size_t rows = Size(shape_.rows);
   const std::size_t cols = Size(shape_.cols);
   driven_.wload_row.assign(cols, 0);
+  driven_.col_enable.assign(cols, 1);
   driven_.activations.assign(rows, 0);
   driven_.psum_top.assign(cols, 0);
   // --x-initial fast: the Verilated registers start at zero, and so do these.
@@ -53,6 +55,7 @@ ArrayStreamModel::ArrayStreamModel(const ArrayStreamOptions& options, const PeVi
   skew_ring_.assign(rows * rows, 0);
   skew_valid_.assign(rows, 0);
   deskew_ring_.assign(cols * cols, 0);
+  out_valid_line_.assign(cols, 0);
   trace_.shape = shape_;
   Reset(visitor);
 }
@@ -69,6 +72,9 @@ void ArrayStreamModel::Reset(const PeVisitor& visitor) {
 void ArrayStreamModel::LoadWeights(const Matrix<std::int8_t>& weights, const PeVisitor& visitor) {
   tb::CheckWeightTile(shape_, weights);
   DriveIdle();
+  if (idle_column_gating_) {
+    tb::SetColumnEnables(driven_.col_enable, weights.cols());
+  }
   // The bottom row enters first and ends up at the bottom after Rows shifts.
   driven_.wload_valid = true;
   for (int r = shape_.rows - 1; r >= 0; --r) {
@@ -187,6 +193,9 @@ void ArrayStreamModel::Advance() {
   // The asynchronous reset clears every valid bit at the edge; the datapath still clocks.
   const bool run = driven_.rst_n;
   const bool shift = run && driven_.wload_valid;
+  // A column's enable gates the valid entering it. The enables change only between tiles,
+  // when no valid is in flight, so the ports of this edge and the next agree on them.
+  const std::vector<std::uint8_t>& enabled = driven_.col_enable;
 
   const std::int32_t* const held_bottom = deskew_ring_.data() + Size(deskew_head_ * cols);
   deskew_head_ = (deskew_head_ + 1) % cols;
@@ -207,7 +216,7 @@ void ArrayStreamModel::Advance() {
       }
       if (i + 1 < row_begin + Size(cols)) {
         next_[i + 1].act = clocked ? in.act : current_[i + 1].act;
-        next_[i + 1].act_valid = run && in.act_valid;
+        next_[i + 1].act_valid = run && in.act_valid && enabled[i + 1 - row_begin] != 0;
       }
       if (bottom) {
         bottom_psums[i - row_begin] = psum;
@@ -219,7 +228,14 @@ void ArrayStreamModel::Advance() {
       next_[i].rst_n = driven_.rst_n;
     }
   }
-  out_valid_ = run && current_.back().act_valid;
+  // The output valid is the bottom-right PE's in an array without column gates; its own
+  // line, the same cycles, in one with them (ws_array): this one models both.
+  std::rotate(out_valid_line_.rbegin(), out_valid_line_.rbegin() + 1, out_valid_line_.rend());
+  out_valid_line_.front() = run && skew_valid_[Size(rows - 1)] != 0;
+  if (!run) {
+    std::fill(out_valid_line_.begin(), out_valid_line_.end(), std::uint8_t{0});
+  }
+  out_valid_ = out_valid_line_.back() != 0;
 
   // The left edge reads the input skew, a ring in which row r taps the vector of r edges ago.
   skew_head_ = (skew_head_ + 1) % rows;
@@ -232,7 +248,7 @@ void ArrayStreamModel::Advance() {
   for (int r = 0; r < rows; ++r) {
     tb::PeInputs& left = next_[Size(r * cols)];
     left.act = skew_ring_[Size(((skew_head_ - r + rows) % rows) * rows + r)];
-    left.act_valid = skew_valid_[Size(r)] != 0;
+    left.act_valid = skew_valid_[Size(r)] != 0 && enabled[0] != 0;
   }
   // The top edge reads the load-path register and, until completed, the psum port as now.
   for (int c = 0; c < cols; ++c) {

@@ -1,5 +1,6 @@
 #include "powersel/power/edge_energy.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "powersel/tb/array_shape.hpp"
@@ -10,6 +11,14 @@ namespace {
 
 bool InsidePe(const std::string& instance) {
   return instance.find(".u_pe.") != std::string::npos;
+}
+
+// Whether the array's output valid has its own delay line (ws_array's gen_valid_line): its
+// flip-flops carry generated names, their nets the RTL's.
+bool HasOutputValidLine(const GateNetlist& array) {
+  return std::any_of(array.net_names.begin(), array.net_names.end(), [](const std::string& net) {
+    return net.find("u_out_valid_delay.stage_q") != std::string::npos;
+  });
 }
 
 // Whether `pin` is a data input of a flip-flop: named in its next_state function (D, not
@@ -83,7 +92,7 @@ EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnerg
   }
   // An edge flip-flop's clock: what one flip-flop adds to the free-running clock (the PEs'
   // may sit behind clock gates).
-  return {flops == 0 ? 0.0 : sum / flops, table.free_clock_flop_fj()};
+  return {flops == 0 ? 0.0 : sum / flops, table.free_clock_flop_fj(), HasOutputValidLine(array)};
 }
 
 EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Library& library,
@@ -95,7 +104,7 @@ EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Librar
   return MeasureEdgeFlipFlops(array, table, pe);
 }
 
-std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape) {
+std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape, bool output_valid_line) {
   const auto rows = static_cast<std::uint64_t>(shape.rows);
   const auto cols = static_cast<std::uint64_t>(shape.cols);
   // Row r's skew holds r + 1 activation stages and one stage of the shared valid chain;
@@ -104,7 +113,7 @@ std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape) {
   const std::uint64_t skew = rows * (rows + 1) / 2 * tb::kActivationBits + rows;
   const std::uint64_t deskew = cols * (cols - 1) / 2 * tb::kPsumBits;
   const std::uint64_t load = cols * tb::kWeightBits + 1;
-  return skew + deskew + load;
+  return skew + deskew + load + (output_valid_line ? cols : 0);
 }
 
 EdgeEnergy EstimateEdgeEnergy(const tb::ToggleCounts& toggles, const EdgeFlipFlopEnergy& flops) {
@@ -112,7 +121,8 @@ EdgeEnergy EstimateEdgeEnergy(const tb::ToggleCounts& toggles, const EdgeFlipFlo
   return {static_cast<double>(toggles.Total(tb::EdgeSignal::kInputSkew)) * flops.transition_fj,
           static_cast<double>(toggles.Total(tb::EdgeSignal::kOutputDeskew)) * flops.transition_fj,
           static_cast<double>(toggles.Total(tb::EdgeSignal::kLoadPath)) * flops.transition_fj,
-          static_cast<double>(toggles.cycles) * static_cast<double>(EdgeFlipFlopCount(shape)) *
+          static_cast<double>(toggles.cycles) *
+              static_cast<double>(EdgeFlipFlopCount(shape, flops.output_valid_line)) *
               flops.clock_fj};
 }
 

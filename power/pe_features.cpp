@@ -11,6 +11,7 @@ const std::vector<std::pair<std::string, PeFeatures>>& PeFeatureSets() {
       {"sign-magnitude", {.sign_magnitude = true}},
       {"zero-activation-isolation", {.zero_activation_isolation = true}},
       {"clock-gating", {.clock_gating = true}},
+      {"idle-column-gating", {.clock_gating = true, .idle_column_gating = true}},
       {"low-power", LowPowerPe()}};
   return kSets;
 }
@@ -19,7 +20,13 @@ PeFeatures LowPowerPe() {
   return {.zero_weight_isolation = true,
           .sign_magnitude = true,
           .zero_activation_isolation = true,
-          .clock_gating = true};
+          .clock_gating = true,
+          .idle_column_gating = true};
+}
+
+tb::HarnessOptions RtlArrayOptions(tb::ArrayShape shape, const PeFeatures& pe) {
+  return {
+      .shape = shape, .low_power_pe = pe.clock_gating, .gate_idle_columns = pe.idle_column_gating};
 }
 
 std::string PeFeaturesName(const PeFeatures& features) {

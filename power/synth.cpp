@@ -22,10 +22,10 @@ MappedDesign MapArrayToLibrary(const std::filesystem::path& liberty, tb::ArraySh
       "env POWERSEL_RTL_DIR={} POWERSEL_LIBERTY={} POWERSEL_ROWS={} POWERSEL_COLS={} "
       "POWERSEL_ZERO_WEIGHT_ISOLATION={:d} POWERSEL_SIGN_MAGNITUDE={:d} "
       "POWERSEL_ZERO_ACTIVATION_ISOLATION={:d} POWERSEL_CLOCK_GATING={:d} "
-      "POWERSEL_OUT_DIR={} yosys -q -l {} -c {} >/dev/null 2>&1",
+      "POWERSEL_IDLE_COLUMN_GATING={:d} POWERSEL_OUT_DIR={} yosys -q -l {} -c {} >/dev/null 2>&1",
       ShellQuoted(POWERSEL_RTL_DIR), ShellQuoted(std::filesystem::absolute(liberty).string()),
       shape.rows, shape.cols, pe.zero_weight_isolation, pe.sign_magnitude,
-      pe.zero_activation_isolation, pe.clock_gating,
+      pe.zero_activation_isolation, pe.clock_gating, pe.idle_column_gating,
       ShellQuoted(std::filesystem::absolute(dir).string()), ShellQuoted(log.string()),
       ShellQuoted(POWERSEL_SYNTH_SCRIPT));
   const int status = std::system(command.c_str());

@@ -11,6 +11,9 @@ module ws_array #(
   parameter bit SignMagnitude        = 1'b0,
   parameter bit ZeroActivationIsolation = 1'b0,
   parameter bit ClockGating          = 1'b0,
+  // No valid activation enters a column the tile leaves unused (col_enable_i), so its
+  // clock-gated PEs hold: it works through the PEs' clock gates and needs ClockGating.
+  parameter bit IdleColumnGating     = 1'b0,
   parameter bit GatesAsEnables       = 1'b0  // simulation only (ws_pe)
 ) (
   input  logic                        clk_i,
@@ -20,6 +23,11 @@ module ws_array #(
   // Rows valid cycles fill the array. Activations must be idle while weights shift.
   input  logic                        wload_valid_i,
   input  logic [Cols*WeightWidth-1:0] wload_row_i,
+
+  // The columns the loaded tile uses, a thermometer code (columns 0..N-1), held while a
+  // stream is in flight like psum_top_i. Only IdleColumnGating reads it; a column it turns
+  // off holds every column to its right as well (their valids pass through it).
+  input  logic [Cols-1:0]             col_enable_i,
 
   // One aligned activation vector per valid cycle: element r enters array row r.
   input  logic                        act_valid_i,
@@ -41,6 +49,9 @@ module ws_array #(
   // partial sum has $clog2(Rows) guard bits; the 22-bit default covers 64 rows exactly.
   if (PsumWidth < WeightWidth + ActWidth + $clog2(Rows)) begin : gen_psum_width_check
     $error("PsumWidth must cover the product width plus $clog2(Rows) guard bits");
+  end
+  if (IdleColumnGating && !ClockGating) begin : gen_idle_column_gating_check
+    $error("IdleColumnGating holds idle columns through the PEs' clock gates: set ClockGating");
   end
 
   // Load path edge registers: they decouple the load port from the column fan-out.
@@ -80,16 +91,22 @@ module ws_array #(
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     for (genvar c = 0; c < Cols; c++) begin : gen_col
       logic        [ActWidth-1:0]    act_in, act_out;
-      logic                          act_valid_in, act_valid_out;
+      logic                          act_valid_left, act_valid_in, act_valid_out;
       logic signed [PsumWidth-1:0]   psum_in, psum_out;
       logic signed [WeightWidth-1:0] weight_in, weight_out;
 
       if (c == 0) begin : gen_left_edge
-        assign act_in       = skewed_act[r*ActWidth +: ActWidth];
-        assign act_valid_in = skewed_act_valid[r];
+        assign act_in         = skewed_act[r*ActWidth +: ActWidth];
+        assign act_valid_left = skewed_act_valid[r];
       end else begin : gen_from_left
-        assign act_in       = gen_row[r].gen_col[c-1].act_out;
-        assign act_valid_in = gen_row[r].gen_col[c-1].act_valid_out;
+        assign act_in         = gen_row[r].gen_col[c-1].act_out;
+        assign act_valid_left = gen_row[r].gen_col[c-1].act_valid_out;
+      end
+
+      if (IdleColumnGating) begin : gen_column_gate
+        assign act_valid_in = act_valid_left & col_enable_i[c];
+      end else begin : gen_no_column_gate
+        assign act_valid_in = act_valid_left;
       end
 
       if (r == 0) begin : gen_top_edge
@@ -124,7 +141,7 @@ module ws_array #(
       );
 
       // Activations leaving the right edge and weights leaving the bottom edge go nowhere;
-      // only the bottom-right valid marks the output vector.
+      // only the bottom-right valid can mark the output vector.
       if (c == Cols - 1 && r != Rows - 1) begin : gen_right_edge
         logic unused_right;
         assign unused_right = (^act_out) ^ act_valid_out;
@@ -145,6 +162,28 @@ module ws_array #(
     assign bottom_psum[c*PsumWidth +: PsumWidth] = gen_row[Rows-1].gen_col[c].psum_out;
   end
 
+  // The output's valid: the bottom-right PE's, unless idle columns may have gated it off;
+  // then a line of its own, Cols stages after the bottom row's skew like that PE's.
+  logic bottom_valid;
+  if (IdleColumnGating) begin : gen_valid_line
+    ws_delay_line #(
+      .Width   (1),
+      .Depth   (Cols),
+      .HasReset(1'b1)
+    ) u_out_valid_delay (
+      .clk_i,
+      .rst_ni,
+      .data_i(skewed_act_valid[Rows-1]),
+      .data_o(bottom_valid)
+    );
+    logic unused_corner_valid;
+    assign unused_corner_valid = gen_row[Rows-1].gen_col[Cols-1].act_valid_out;
+  end else begin : gen_corner_valid
+    assign bottom_valid = gen_row[Rows-1].gen_col[Cols-1].act_valid_out;
+    logic unused_col_enable;
+    assign unused_col_enable = ^col_enable_i;
+  end
+
   ws_output_deskew #(
     .Cols     (Cols),
     .PsumWidth(PsumWidth)
@@ -152,7 +191,7 @@ module ws_array #(
     .clk_i,
     .rst_ni,
     .psum_i      (bottom_psum),
-    .psum_valid_i(gen_row[Rows-1].gen_col[Cols-1].act_valid_out),
+    .psum_valid_i(bottom_valid),
     .psum_o      (out_psum_o),
     .psum_valid_o(out_valid_o)
   );

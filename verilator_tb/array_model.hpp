@@ -41,6 +41,8 @@ class ArrayModel {
   virtual void SetWeightRow(bool valid, std::span<const std::int8_t> row) = 0;
   virtual void SetActivations(bool valid, std::span<const std::uint8_t> activations) = 0;
   virtual void SetPsumTop(std::span<const std::int32_t> psums) = 0;
+  // One bit per column (ws_array's col_enable_i); only the low-power model reads it.
+  virtual void SetColumnEnables(std::span<const std::uint8_t> enables) = 0;
   virtual void Eval() = 0;
 
   virtual bool OutputValid() const = 0;

@@ -68,6 +68,10 @@ void CheckHarnessOptions(const HarnessOptions& options) {
             "clock-gated PEs and codesign need one",
             options.shape.rows, options.shape.cols, ShapeList(LowPowerShapes())));
   }
+  if (options.gate_idle_columns && !options.low_power_pe) {
+    throw InputError("", "--pe",
+                     "idle columns are gated only in the low-power (clock-gated) array model");
+  }
   if (options.trace_file.empty()) {
     return;
   }
@@ -85,11 +89,14 @@ void CheckHarnessOptions(const HarnessOptions& options) {
 }
 
 Harness::Harness(const HarnessOptions& options)
-    : shape_(options.shape), model_(MakeModelOrThrow(options)) {
+    : shape_(options.shape),
+      gate_idle_columns_(options.gate_idle_columns),
+      model_(MakeModelOrThrow(options)) {
   if (!options.trace_file.empty()) {
     model_->OpenTrace(options.trace_file);
   }
   driven_.wload_row.assign(static_cast<std::size_t>(shape_.cols), 0);
+  driven_.col_enable.assign(static_cast<std::size_t>(shape_.cols), 1);
   driven_.activations.assign(static_cast<std::size_t>(shape_.rows), 0);
   driven_.psum_top.assign(static_cast<std::size_t>(shape_.cols), 0);
   ApplyPorts();
@@ -114,6 +121,7 @@ void Harness::ApplyPorts() {
   model_->SetWeightRow(driven_.wload_valid, driven_.wload_row);
   model_->SetActivations(driven_.act_valid, driven_.activations);
   model_->SetPsumTop(driven_.psum_top);
+  model_->SetColumnEnables(driven_.col_enable);
 }
 
 void Harness::Tick() {
@@ -155,6 +163,12 @@ void Harness::Reset() {
   Tick();
 }
 
+void SetColumnEnables(std::vector<std::uint8_t>& enables, int used_cols) {
+  for (std::size_t col = 0; col < enables.size(); ++col) {
+    enables[col] = static_cast<int>(col) < used_cols ? 1 : 0;
+  }
+}
+
 void CheckWeightTile(ArrayShape shape, const Matrix<std::int8_t>& weights) {
   if (weights.rows() > shape.rows || weights.cols() > shape.cols) {
     throw InputError("", "weights",
@@ -178,6 +192,9 @@ void CheckStreamInputs(ArrayShape shape, const Matrix<std::uint8_t>& activations
 void Harness::LoadWeights(const Matrix<std::int8_t>& weights) {
   CheckWeightTile(shape_, weights);
   DriveIdle();
+  if (gate_idle_columns_) {
+    SetColumnEnables(driven_.col_enable, weights.cols());
+  }
   // The bottom row enters first and ends up at the bottom after Rows shifts.
   driven_.wload_valid = true;
   for (int r = shape_.rows - 1; r >= 0; --r) {

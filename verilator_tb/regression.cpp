@@ -206,7 +206,8 @@ class ShardRunner {
         harness_({.shape = spec.shape,
                   .count_toggles = true,
                   .trace_file = ShardTraceFile(spec.trace_file, shard),
-                  .low_power_pe = spec.low_power_pe}) {
+                  .low_power_pe = spec.low_power_pe,
+                  .gate_idle_columns = spec.low_power_pe}) {
     result_.shape = spec.shape;
   }
 

@@ -102,10 +102,14 @@ void TraceRecorder::BeforeEdge(const ArrayPortValues& ports) {
   }
   const std::size_t pes = sources_.size();
   PeInputs* entry = trace_.pe_inputs.data() + trace_.pe_inputs.size() - pes;
+  const auto cols = static_cast<std::size_t>(shape_.cols);
   for (std::size_t pe = 0; pe < pes; ++pe) {
     entry[pe].rst_n = ports.rst_n;
+    // A column the port turns off sees no valid (ws_array's column gate; the port is all ones
+    // in models without one).
+    entry[pe].act_valid = entry[pe].act_valid && ports.col_enable[pe % cols] != 0;
     if (sources_[pe].psum == nullptr) {
-      entry[pe].psum = ports.psum_top[pe % static_cast<std::size_t>(shape_.cols)];
+      entry[pe].psum = ports.psum_top[pe % cols];
     }
   }
   trace_.ports.back() = ports;

@@ -22,6 +22,9 @@ namespace powersel::tb::detail {
 inline void StoreWords(CData& port, const std::uint32_t* words) {
   port = CData(words[0]);
 }
+inline void StoreWords(SData& port, const std::uint32_t* words) {
+  port = SData(words[0]);
+}
 inline void StoreWords(IData& port, const std::uint32_t* words) {
   port = words[0];
 }
@@ -150,7 +153,8 @@ class VerilatedArray final : public ArrayModel {
         context_(std::make_unique<VerilatedContext>()),
         weight_words_(WordsFor(shape.cols * kWeightBits) + 1),
         activation_words_(WordsFor(shape.rows * kActivationBits) + 1),
-        psum_words_(WordsFor(shape.cols * kPsumBits) + 1) {
+        psum_words_(WordsFor(shape.cols * kPsumBits) + 1),
+        column_words_(WordsFor(shape.cols) + 1) {
     // Datapath registers start at zero, as a gate-level netlist does, for reproducible counts.
     context_->randReset(0);
     context_->traceEverOn(kTraceable && enable_trace);
@@ -196,6 +200,11 @@ class VerilatedArray final : public ArrayModel {
     model_->act_valid_i = valid;
     PackLanes(activations, kActivationBits, activation_words_);
     StoreWords(model_->act_i, activation_words_.data());
+  }
+
+  void SetColumnEnables(std::span<const std::uint8_t> enables) override {
+    PackLanes(enables, 1, column_words_);
+    StoreWords(model_->col_enable_i, column_words_.data());
   }
 
   void SetPsumTop(std::span<const std::int32_t> psums) override {
@@ -263,6 +272,7 @@ class VerilatedArray final : public ArrayModel {
   std::vector<std::uint32_t> weight_words_;
   std::vector<std::uint32_t> activation_words_;
   mutable std::vector<std::uint32_t> psum_words_;
+  std::vector<std::uint32_t> column_words_;
 };
 
 }  // namespace powersel::tb::detail

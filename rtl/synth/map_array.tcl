@@ -51,7 +51,8 @@ yosys chparam -set Rows $::env(POWERSEL_ROWS) -set Cols $::env(POWERSEL_COLS) ws
 foreach {variable parameter} {POWERSEL_ZERO_WEIGHT_ISOLATION ZeroWeightIsolation
                               POWERSEL_SIGN_MAGNITUDE SignMagnitude
                               POWERSEL_ZERO_ACTIVATION_ISOLATION ZeroActivationIsolation
-                              POWERSEL_CLOCK_GATING ClockGating} {
+                              POWERSEL_CLOCK_GATING ClockGating
+                              POWERSEL_IDLE_COLUMN_GATING IdleColumnGating} {
   if {[info exists ::env($variable)] && $::env($variable)} {
     yosys chparam -set $parameter 1 ws_array
   }

@@ -59,9 +59,10 @@ TEST_CASE("a network on the low-power PE's array is bit-exact too", "[flow]") {
   const qat::QuantizedNetwork network = qat::testing::RandomLeNet(5);
   const qat::ImageDataset images = TestImages(3);
   const flow::NetworkRtlCheck check =
-      flow::CheckNetworkOnRtl(network, images, 3, {4, 4}, 1, /*low_power_pe=*/true);
+      flow::CheckNetworkOnRtl(network, images, 3, {4, 4}, 1, power::LowPowerPe());
   CHECK(check.gemm_layers == 3 * 5);
   CHECK(check.mismatches == 0);
   CHECK(check.predicted == qat::IntegerEngine(network, {4, 4}).Predict(images, 1));
-  CHECK_THROWS_AS(flow::CheckNetworkOnRtl(network, images, 1, {8, 8}, 1, true), InputError);
+  CHECK_THROWS_AS(flow::CheckNetworkOnRtl(network, images, 1, {8, 8}, 1, power::LowPowerPe()),
+                  InputError);
 }

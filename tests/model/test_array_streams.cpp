@@ -11,6 +11,7 @@
 #include "powersel/common/errors.hpp"
 #include "powersel/model/array_streams.hpp"
 #include "powersel/model/tile_mapping.hpp"
+#include "powersel/power/pe_features.hpp"
 #include "powersel/tb/harness.hpp"
 #include "powersel/tb/reference.hpp"
 
@@ -116,6 +117,7 @@ void RequireSamePorts(const ArrayTrace& rtl, const ArrayTrace& model) {
     REQUIRE(rtl.ports[t].act_valid == model.ports[t].act_valid);
     REQUIRE(rtl.ports[t].activations == model.ports[t].activations);
     REQUIRE(rtl.ports[t].psum_top == model.ports[t].psum_top);
+    REQUIRE(rtl.ports[t].col_enable == model.ports[t].col_enable);
   }
 }
 
@@ -123,13 +125,18 @@ void RequireSamePorts(const ArrayTrace& rtl, const ArrayTrace& model) {
 // check that it is the recorded trace.
 class Lockstep {
  public:
-  // `clock_gating`: the Verilated low-power array against the stream model of gated PEs.
-  explicit Lockstep(ArrayShape shape, bool clock_gating = false)
-      : harness_({.shape = shape, .record_trace = true, .low_power_pe = clock_gating}),
+  // A clock-gated `pe`: the Verilated low-power array (its idle columns off where `pe` says)
+  // against the stream model of gated PEs.
+  explicit Lockstep(ArrayShape shape, const powersel::power::PeFeatures& pe = {})
+      : harness_(Recording(powersel::power::RtlArrayOptions(shape, pe))),
         visitor_([this](std::span<const PeInputs> pes) {
           visited_.insert(visited_.end(), pes.begin(), pes.end());
         }),
-        model_({.shape = shape, .record_trace = true, .clock_gating = clock_gating}, visitor_) {
+        model_({.shape = shape,
+                .record_trace = true,
+                .clock_gating = pe.clock_gating,
+                .idle_column_gating = pe.idle_column_gating},
+               visitor_) {
     REQUIRE(model_.cycles() == harness_.cycles());
   }
 
@@ -166,6 +173,11 @@ class Lockstep {
   }
 
  private:
+  static powersel::tb::HarnessOptions Recording(powersel::tb::HarnessOptions options) {
+    options.record_trace = true;
+    return options;
+  }
+
   Harness harness_;
   std::vector<PeInputs> visited_;
   PeVisitor visitor_;
@@ -178,11 +190,13 @@ TEST_CASE("the stream model sees what the RTL's PEs see, edge by edge", "[model]
   const int size = GENERATE(4, 8);
   const std::uint64_t seed = GENERATE(1, 2, 3);
   // Clock-gated PEs hold their activation and partial sum between valid cycles, so their
-  // neighbours see other streams: the low-power array (4x4 in every build) against the
-  // model's gated streams.
-  const bool clock_gating = GENERATE(false, true);
-  CAPTURE(size, seed, clock_gating);
-  if (!powersel::tb::testing::ArrayBuilt({size, size}) || (clock_gating && size != 4)) {
+  // neighbours see other streams, and with idle columns off no valid enters the columns a
+  // tile leaves unused: the low-power array (4x4 in every build) against the model's streams.
+  using powersel::power::PeFeatures;
+  const PeFeatures pe = GENERATE(PeFeatures{}, PeFeatures{.clock_gating = true},
+                                 PeFeatures{.clock_gating = true, .idle_column_gating = true});
+  CAPTURE(size, seed, pe.clock_gating, pe.idle_column_gating);
+  if (!powersel::tb::testing::ArrayBuilt({size, size}) || (pe.clock_gating && size != 4)) {
     return;
   }
   std::mt19937_64 rng(seed);
@@ -196,7 +210,7 @@ TEST_CASE("the stream model sees what the RTL's PEs see, edge by edge", "[model]
     pair.Stream(Activations(m_size(rng), k, rng), PsumTop(size, rng));
   };
 
-  Lockstep pair({size, size}, clock_gating);
+  Lockstep pair({size, size}, pe);
   // The construction reset alone first: its open last edge is completed by TakeTrace.
   pair.RequireSameTraces();
 

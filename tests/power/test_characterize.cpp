@@ -18,6 +18,7 @@
 #include "gate_fixtures.hpp"
 #include "powersel/common/idx.hpp"
 #include "powersel/power/characterize.hpp"
+#include "powersel/power/edge_energy.hpp"
 #include "powersel/power/gate_pe.hpp"
 #include "powersel/power/synth.hpp"
 
@@ -185,6 +186,21 @@ TEST_CASE("each low-power feature maps to a PE equal to the RTL that saves what 
   CHECK(gated.equivalence_mismatches == 0);
   CHECK(low_power.equivalence_mismatches == 0);
   CHECK(low_power.Energy(0, "conv") < 0.85 * plain.Energy(0, "conv"));
+  // Idle-column gating gives the output valid a line of its own: cols more edge flip-flops,
+  // found in the netlist and counted by the estimate.
+  const GateNetlist low_power_array =
+      ReadGateNetlist((dir / "low-power" / "ws_array_gates.json"), "ws_array", testing::Osu018());
+  std::uint64_t edge_flops = 0;
+  for (const GateNetlist::Instance& instance : low_power_array.instances) {
+    edge_flops += instance.cell->flip_flop && instance.name.find(".u_pe.") == std::string::npos;
+  }
+  CHECK(edge_flops == EdgeFlipFlopCount({4, 4}, true));
+  CHECK(edge_flops == EdgeFlipFlopCount({4, 4}) + 4);
+  const EdgeFlipFlopEnergy low_power_edge = MeasureEdgeFlipFlops(
+      {dir / "low-power" / "ws_array_gates.json", {}, {}}, testing::Osu018(), GateEnergyOptions{});
+  CHECK(low_power_edge.output_valid_line);
+  CHECK_FALSE(MeasureEdgeFlipFlops(DefaultMappedDesign(), testing::Osu018(), GateEnergyOptions{})
+                  .output_valid_line);
   const GateNetlist gated_netlist = ReadGateNetlist((dir / "clock-gating" / "ws_array_gates.json"),
                                                     "ws_pe_gates", testing::Osu018());
   const PeClockEnergy clock =

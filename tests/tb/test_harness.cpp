@@ -82,6 +82,46 @@ TEST_CASE("partial tiles leave the unused PEs at weight zero", "[tb]") {
   }
 }
 
+TEST_CASE("idle columns of the low-power array take no valid and hold their registers", "[tb]") {
+  // A 4x2 tile on the 4x4 low-power array: with its idle columns off, columns 2 and 3 see no
+  // valid activation, so their clock-gated PEs neither load nor pass anything on, while the
+  // tile's columns compute the reference; with them on, the same run clocks them.
+  constexpr int kUsedCols = 2;
+  std::mt19937_64 rng(5);
+  const auto weights = RandomWeights(4, kUsedCols, rng);
+  const auto activations = RandomActivations(9, 4, rng);
+  auto run = [&](bool gate_idle_columns) {
+    Harness harness({.shape = {4, 4},
+                     .count_toggles = true,
+                     .low_power_pe = true,
+                     .gate_idle_columns = gate_idle_columns});
+    harness.LoadWeights(weights);
+    harness.ClearToggles();
+    REQUIRE(FirstColumns(harness.Stream(activations), kUsedCols) ==
+            ReferenceTile(activations, weights));
+    return *harness.toggles();
+  };
+  const ToggleCounts gated = run(true);
+  const ToggleCounts free = run(false);
+  for (int row = 0; row < 4; ++row) {
+    for (int col = 0; col < 4; ++col) {
+      CAPTURE(row, col);
+      const bool idle = col >= kUsedCols;
+      for (const PeSignal signal :
+           {PeSignal::kActivation, PeSignal::kActivationValid, PeSignal::kPsum}) {
+        CHECK(gated.Pe(row, col, signal) == (idle ? 0 : free.Pe(row, col, signal)));
+      }
+      // Idle columns pass the activations and their valid on unless they are off (their
+      // partial sums stay at the top's zero either way: their weights are 0).
+      if (idle) {
+        CHECK(free.Pe(row, col, PeSignal::kActivation) > 0);
+        CHECK(free.Pe(row, col, PeSignal::kActivationValid) > 0);
+      }
+    }
+  }
+  CHECK_THROWS_AS(Harness({.shape = {4, 4}, .gate_idle_columns = true}), powersel::InputError);
+}
+
 TEST_CASE("a full 64-deep column at the extremes fits the 22-bit partial sum", "[tb]") {
   // 64 * 127 * 255 = 2,072,640 and 64 * -128 * 255 = -2,088,960: both inside
   // [-2,097,152, 2,097,151], so the array must return them exactly.

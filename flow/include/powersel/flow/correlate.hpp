@@ -13,6 +13,7 @@
 #include "powersel/model/energy_model.hpp"
 #include "powersel/model/mac_table.hpp"
 #include "powersel/model/network_estimate.hpp"
+#include "powersel/power/pe_features.hpp"
 #include "powersel/power/toggle_energy.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/qat/quantized_network.hpp"
@@ -47,11 +48,12 @@ struct NetworkStatistics {
   std::vector<std::vector<tb::PeInputs>> samples;
   double seconds = 0;
 };
-// `clock_gating`: the streams a clock-gated PE sees (its neighbours hold outside valid cycles).
+// `pe`: the streams PEs with these features see (a clock-gated PE's neighbours hold outside
+// valid cycles, idle columns may be off).
 NetworkStatistics CaptureStatistics(const qat::QuantizedNetwork& network, const LayerInputs& inputs,
                                     tb::ArrayShape array, const model::TransitionClasses& classes,
                                     std::uint64_t seed, std::size_t sample_cycles,
-                                    bool clock_gating = false);
+                                    const power::PeFeatures& pe = {});
 
 // A network's GEMM layers (indices into its layers), their weight matrices as the array
 // holds them (K x N) and their shapes.

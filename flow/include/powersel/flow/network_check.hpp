@@ -7,6 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <vector>
 
+#include "powersel/power/pe_features.hpp"
 #include "powersel/qat/dataset.hpp"
 #include "powersel/qat/quantized_network.hpp"
 #include "powersel/tb/array_shape.hpp"
@@ -26,11 +27,12 @@ struct NetworkRtlCheck {
 
 // Runs the first `images` images of `dataset` through `network` twice, in software and with
 // its GEMMs on the `array`-sized Verilated array (both tile K by the array's rows), images
-// spread over `threads` threads (a Verilated model each); `low_power_pe`: the array built
-// with the low-power PE (tb::LowPowerShapes).
+// spread over `threads` threads (a Verilated model each); the Verilated array is the one
+// whose PEs hold as PEs with `pe` do (power::RtlArrayOptions).
 NetworkRtlCheck CheckNetworkOnRtl(const qat::QuantizedNetwork& network,
                                   const qat::ImageDataset& dataset, std::size_t images,
-                                  tb::ArrayShape array, int threads = 1, bool low_power_pe = false);
+                                  tb::ArrayShape array, int threads = 1,
+                                  const power::PeFeatures& pe = {});
 
 nlohmann::json ToJson(const NetworkRtlCheck& check);
 

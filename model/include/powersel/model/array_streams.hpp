@@ -27,6 +27,9 @@ struct ArrayStreamOptions {
   // The PEs gate their clocks (ws_pe's ClockGating): activation and partial-sum registers
   // hold outside valid cycles, as in the Verilated low-power array.
   bool clock_gating = false;
+  // The array turns off the columns each tile leaves unused (tb::HarnessOptions's
+  // gate_idle_columns): no valid enters them, so with clock gating their PEs hold.
+  bool idle_column_gating = false;
 };
 
 // Edge t's entry holds the registers after edge t and the ports as driven for edge t + 1
@@ -68,6 +71,7 @@ class ArrayStreamModel {
   tb::ArrayShape shape_;
   bool record_trace_;
   bool clock_gating_;
+  bool idle_column_gating_;
   tb::ArrayPortValues driven_;  // what the ports are driven with now
   // The open entry (the PEs' inputs for the coming edge) and the one being built.
   std::vector<tb::PeInputs> current_;
@@ -81,6 +85,8 @@ class ArrayStreamModel {
   // The output de-skew delays column c by cols - 1 - c edges: a ring of bottom-row sums.
   std::vector<std::int32_t> deskew_ring_;
   int deskew_head_ = 0;
+  // The output's valid: the bottom row's skewed valid, cols edges later (oldest at the back).
+  std::vector<std::uint8_t> out_valid_line_;
   bool out_valid_ = false;
   std::uint64_t cycles_ = 0;
   tb::ArrayTrace trace_;

@@ -46,8 +46,12 @@ struct HarnessOptions {
   // Record every PE's inputs and the ports, edge by edge, for gate-level replay.
   bool record_trace = false;
   // Use the model built with the low-power PE (zero-weight and zero-activation operand
-  // isolation, sign-magnitude weights: rtl/ws_pe.sv); bit-exact with the plain one.
+  // isolation, sign-magnitude weights, clock gating: rtl/ws_pe.sv); bit-exact with the plain
+  // one where its outputs are valid.
   bool low_power_pe = false;
+  // Turn off the columns each weight tile leaves unused (ws_array's col_enable_i), so that
+  // no valid activation enters them and their clock-gated PEs hold; low-power model only.
+  bool gate_idle_columns = false;
 };
 
 // Throws the InputError the Harness would (sizes below 1, no model of that size, no tracing
@@ -58,6 +62,8 @@ void CheckHarnessOptions(const HarnessOptions& options);
 // The input checks of Harness::LoadWeights and Harness::Stream (InputError), for every model
 // of the array that takes the same calls.
 void CheckWeightTile(ArrayShape shape, const Matrix<std::int8_t>& weights);
+// The column enables of a tile of `used_cols` columns: a thermometer code, one 0/1 per column.
+void SetColumnEnables(std::vector<std::uint8_t>& enables, int used_cols);
 void CheckStreamInputs(ArrayShape shape, const Matrix<std::uint8_t>& activations,
                        std::span<const std::int32_t> psum_top);
 
@@ -83,6 +89,7 @@ class Harness {
   void Reset();
 
   // Loads a K x N weight tile (K <= rows, N <= cols); PEs outside the tile get weight 0.
+  // With HarnessOptions::gate_idle_columns only its N columns stay enabled.
   void LoadWeights(const Matrix<std::int8_t>& weights);
 
   // Streams M activation rows of K <= rows elements and returns the M x cols partial sums.
@@ -108,6 +115,7 @@ class Harness {
   void ApplyPorts();
 
   ArrayShape shape_;
+  bool gate_idle_columns_;
   std::unique_ptr<detail::ArrayModel> model_;
   std::unique_ptr<ToggleCounter> toggle_counter_;
   std::unique_ptr<detail::MemberToggleCounter> member_counter_;

@@ -24,7 +24,7 @@ struct RegressionSpec {
   int threads = 1;  // results do not depend on it
   // Waveforms, one FST file per shard (the shard's name is added before the extension).
   std::filesystem::path trace_file;
-  bool low_power_pe = false;  // the array with the low-power PE (HarnessOptions)
+  bool low_power_pe = false;  // the low-power array, its idle columns gated (HarnessOptions)
 };
 
 struct RegressionResult {

@@ -14,6 +14,7 @@ struct ArrayPortValues {
   bool rst_n = false;
   bool wload_valid = false;
   std::vector<std::int8_t> wload_row;
+  std::vector<std::uint8_t> col_enable;  // one 0/1 per column: the columns the tile uses
   bool act_valid = false;
   std::vector<std::uint8_t> activations;
   std::vector<std::int32_t> psum_top;
