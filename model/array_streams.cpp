@@ -52,6 +52,7 @@ ArrayStreamModel::ArrayStreamModel(const ArrayStreamOptions& options, const PeVi
   current_.assign(rows * cols, tb::PeInputs{});
   next_.assign(rows * cols, tb::PeInputs{});
   weight_q_.assign(rows * cols, 0);
+  col_enable_q_.assign(cols, 1);
   skew_ring_.assign(rows * rows, 0);
   skew_valid_.assign(rows, 0);
   deskew_ring_.assign(cols * cols, 0);
@@ -193,9 +194,14 @@ void ArrayStreamModel::Advance() {
   // The asynchronous reset clears every valid bit at the edge; the datapath still clocks.
   const bool run = driven_.rst_n;
   const bool shift = run && driven_.wload_valid;
-  // A column's enable gates the valid entering it. The enables change only between tiles,
-  // when no valid is in flight, so the ports of this edge and the next agree on them.
-  const std::vector<std::uint8_t>& enabled = driven_.col_enable;
+  // The column enables' register: all on at reset, the port's in load cycles. A column's
+  // bit gates the valid entering its PEs.
+  if (!run) {
+    std::fill(col_enable_q_.begin(), col_enable_q_.end(), std::uint8_t{1});
+  } else if (idle_column_gating_ && driven_.wload_valid) {
+    col_enable_q_ = driven_.col_enable;
+  }
+  const std::vector<std::uint8_t>& enabled = col_enable_q_;
 
   const std::int32_t* const held_bottom = deskew_ring_.data() + Size(deskew_head_ * cols);
   deskew_head_ = (deskew_head_ + 1) % cols;

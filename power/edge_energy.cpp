@@ -13,9 +13,9 @@ bool InsidePe(const std::string& instance) {
   return instance.find(".u_pe.") != std::string::npos;
 }
 
-// Whether the array's output valid has its own delay line (ws_array's gen_valid_line): its
-// flip-flops carry generated names, their nets the RTL's.
-bool HasOutputValidLine(const GateNetlist& array) {
+// Whether the array gates idle columns: its output valid has a delay line of its own
+// (ws_array's gen_valid_line), found by its nets (the flip-flops carry generated names).
+bool GatesIdleColumns(const GateNetlist& array) {
   return std::any_of(array.net_names.begin(), array.net_names.end(), [](const std::string& net) {
     return net.find("u_out_valid_delay.stage_q") != std::string::npos;
   });
@@ -92,7 +92,7 @@ EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnerg
   }
   // An edge flip-flop's clock: what one flip-flop adds to the free-running clock (the PEs'
   // may sit behind clock gates).
-  return {flops == 0 ? 0.0 : sum / flops, table.free_clock_flop_fj(), HasOutputValidLine(array)};
+  return {flops == 0 ? 0.0 : sum / flops, table.free_clock_flop_fj(), GatesIdleColumns(array)};
 }
 
 EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Library& library,
@@ -104,16 +104,16 @@ EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Librar
   return MeasureEdgeFlipFlops(array, table, pe);
 }
 
-std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape, bool output_valid_line) {
+std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape, bool idle_column_gating) {
   const auto rows = static_cast<std::uint64_t>(shape.rows);
   const auto cols = static_cast<std::uint64_t>(shape.cols);
   // Row r's skew holds r + 1 activation stages and one stage of the shared valid chain;
   // column c's de-skew holds cols - 1 - c partial sums; the load path is a row of weights and
-  // its valid.
+  // its valid; idle-column gating adds the column enables and the output valid's line.
   const std::uint64_t skew = rows * (rows + 1) / 2 * tb::kActivationBits + rows;
   const std::uint64_t deskew = cols * (cols - 1) / 2 * tb::kPsumBits;
   const std::uint64_t load = cols * tb::kWeightBits + 1;
-  return skew + deskew + load + (output_valid_line ? cols : 0);
+  return skew + deskew + load + (idle_column_gating ? 2 * cols : 0);
 }
 
 EdgeEnergy EstimateEdgeEnergy(const tb::ToggleCounts& toggles, const EdgeFlipFlopEnergy& flops) {
@@ -122,7 +122,7 @@ EdgeEnergy EstimateEdgeEnergy(const tb::ToggleCounts& toggles, const EdgeFlipFlo
           static_cast<double>(toggles.Total(tb::EdgeSignal::kOutputDeskew)) * flops.transition_fj,
           static_cast<double>(toggles.Total(tb::EdgeSignal::kLoadPath)) * flops.transition_fj,
           static_cast<double>(toggles.cycles) *
-              static_cast<double>(EdgeFlipFlopCount(shape, flops.output_valid_line)) *
+              static_cast<double>(EdgeFlipFlopCount(shape, flops.idle_column_gating)) *
               flops.clock_fj};
 }
 

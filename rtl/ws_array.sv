@@ -24,9 +24,9 @@ module ws_array #(
   input  logic                        wload_valid_i,
   input  logic [Cols*WeightWidth-1:0] wload_row_i,
 
-  // The columns the loaded tile uses, a thermometer code (columns 0..N-1), held while a
-  // stream is in flight like psum_top_i. Only IdleColumnGating reads it; a column it turns
-  // off holds every column to its right as well (their valids pass through it).
+  // The columns the tile being loaded uses, a thermometer code (columns 0..N-1), sampled in
+  // its weight-load cycles. Only IdleColumnGating reads it; a column it turns off holds
+  // every column to its right as well (their valids pass through it).
   input  logic [Cols-1:0]             col_enable_i,
 
   // One aligned activation vector per valid cycle: element r enters array row r.
@@ -70,6 +70,24 @@ module ws_array #(
     wload_row_q <= wload_row_i;
   end
 
+  // The columns the loaded tile uses, taken with its weights (in every load cycle): the
+  // register keeps the port out of every PE's valid path. All on from reset to the first load.
+  logic [Cols-1:0] col_enable_q;
+
+  if (IdleColumnGating) begin : gen_column_enables
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        col_enable_q <= '1;
+      end else if (wload_valid_i) begin
+        col_enable_q <= col_enable_i;
+      end
+    end
+  end else begin : gen_no_column_enables
+    assign col_enable_q = '1;
+    logic unused_col_enable;
+    assign unused_col_enable = ^{col_enable_i, col_enable_q};
+  end
+
   logic [Rows*ActWidth-1:0] skewed_act;
   logic [Rows-1:0]          skewed_act_valid;
 
@@ -104,7 +122,7 @@ module ws_array #(
       end
 
       if (IdleColumnGating) begin : gen_column_gate
-        assign act_valid_in = act_valid_left & col_enable_i[c];
+        assign act_valid_in = act_valid_left & col_enable_q[c];
       end else begin : gen_no_column_gate
         assign act_valid_in = act_valid_left;
       end
@@ -180,8 +198,6 @@ module ws_array #(
     assign unused_corner_valid = gen_row[Rows-1].gen_col[Cols-1].act_valid_out;
   end else begin : gen_corner_valid
     assign bottom_valid = gen_row[Rows-1].gen_col[Cols-1].act_valid_out;
-    logic unused_col_enable;
-    assign unused_col_enable = ^col_enable_i;
   end
 
   ws_output_deskew #(

@@ -53,9 +53,13 @@ TraceRecorder::TraceRecorder(ArrayModel& model) : shape_(model.shape()) {
   trace_.shape = shape_;
   const std::uint8_t* load_row = variables.Find("ws_array.wload_row_q");
   shift_ = variables.Find("ws_array.wload_valid_q");
+  const std::uint8_t* col_enable = variables.Find("ws_array.col_enable_q");
   for (int r = 0; r < shape_.rows; ++r) {
     for (int c = 0; c < shape_.cols; ++c) {
       PeSources sources;
+      // A column the enables turn off sees no valid (ws_array's column gate).
+      sources.col_enable = col_enable + c / 8;
+      sources.col_enable_bit = static_cast<std::uint8_t>(1U << (c % 8));
       const auto row = static_cast<std::size_t>(r);
       if (c == 0) {
         // The last stage (index r) of row r's skew lines.
@@ -84,7 +88,8 @@ void TraceRecorder::AfterEdge() {
   for (const PeSources& sources : sources_) {
     PeInputs inputs;
     inputs.act = *sources.act;
-    inputs.act_valid = *sources.act_valid != 0;
+    inputs.act_valid =
+        *sources.act_valid != 0 && (*sources.col_enable & sources.col_enable_bit) != 0;
     if (sources.psum != nullptr) {
       inputs.psum = WrapPsum(*sources.psum);
     }
@@ -105,9 +110,6 @@ void TraceRecorder::BeforeEdge(const ArrayPortValues& ports) {
   const auto cols = static_cast<std::size_t>(shape_.cols);
   for (std::size_t pe = 0; pe < pes; ++pe) {
     entry[pe].rst_n = ports.rst_n;
-    // A column the port turns off sees no valid (ws_array's column gate; the port is all ones
-    // in models without one).
-    entry[pe].act_valid = entry[pe].act_valid && ports.col_enable[pe % cols] != 0;
     if (sources_[pe].psum == nullptr) {
       entry[pe].psum = ports.psum_top[pe % cols];
     }

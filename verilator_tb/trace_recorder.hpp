@@ -27,6 +27,9 @@ class TraceRecorder {
     const std::uint8_t* act_valid = nullptr;
     const std::uint32_t* psum = nullptr;  // null on the top row: the psum_top port
     const std::uint8_t* weight = nullptr;
+    // The byte of the column enables holding this PE's column's bit, and that bit.
+    const std::uint8_t* col_enable = nullptr;
+    std::uint8_t col_enable_bit = 0;
   };
 
   ArrayShape shape_;

@@ -78,6 +78,8 @@ class ArrayStreamModel {
   std::vector<tb::PeInputs> next_;
   bool open_ = false;
   std::vector<std::int8_t> weight_q_;  // per PE: its weight register feeds its own multiplier
+  // The column enables' register (all ones without idle-column gating).
+  std::vector<std::uint8_t> col_enable_q_;
   // The input skew delays row r by r + 1 edges: a ring of the last `rows` activation vectors.
   std::vector<std::uint8_t> skew_ring_;
   int skew_head_ = 0;

@@ -23,10 +23,10 @@ namespace powersel::power {
 struct EdgeFlipFlopEnergy {
   double transition_fj = 0;  // mean energy of one output transition of an edge flip-flop
   double clock_fj = 0;       // clock energy of one flip-flop per cycle
-  // The array's output valid has a delay line of its own (ws_array's IdleColumnGating):
-  // cols more flip-flops on the clock. Its bits' few toggles (two per stream and stage) are
-  // in no ToggleCounts and go unpriced.
-  bool output_valid_line = false;
+  // The array gates idle columns (ws_array's IdleColumnGating): 2 * cols more flip-flops on
+  // the clock, the column enables and the output valid's own line. Their few toggles (per
+  // load, and two per stream and stage) are in no ToggleCounts and go unpriced.
+  bool idle_column_gating = false;
 };
 
 // From a mapped array (module ws_array, flattened) and the gate-level PE that replays its PEs:
@@ -40,9 +40,9 @@ EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const GateNetlist& array, const NetEnerg
 EdgeFlipFlopEnergy MeasureEdgeFlipFlops(const MappedDesign& design, const Library& library,
                                         const GateEnergyOptions& options);
 
-// Flip-flops at the edges of a rows x cols array (rtl/ws_array.sv), with or without the
-// output valid's own line.
-std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape, bool output_valid_line = false);
+// Flip-flops at the edges of a rows x cols array (rtl/ws_array.sv), with or without
+// idle-column gating.
+std::uint64_t EdgeFlipFlopCount(tb::ArrayShape shape, bool idle_column_gating = false);
 
 struct EdgeEnergy {
   double input_skew_fj = 0;
