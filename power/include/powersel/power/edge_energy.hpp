@@ -25,7 +25,9 @@ struct EdgeFlipFlopEnergy {
   double clock_fj = 0;       // clock energy of one flip-flop per cycle
   // The array gates idle columns (ws_array's IdleColumnGating): 2 * cols more flip-flops on
   // the clock, the column enables and the output valid's own line. Their few toggles (per
-  // load, and two per stream and stage) are in no ToggleCounts and go unpriced.
+  // load, and two per stream and stage) are in no ToggleCounts and go unpriced, as do the
+  // column gates' ANDs inside (their outputs are the PEs' valid inputs, which the PE replay
+  // prices; a valid toggles twice per stream).
   bool idle_column_gating = false;
 };
 
