@@ -20,6 +20,22 @@ struct CompiledOutput {
   BooleanFunction function;
 };
 
+// A state element's outputs, as functions of its state and inverted state.
+std::vector<CompiledOutput> StateOutputs(const LibertyCell& cell,
+                                         const GateNetlist::Instance& instance,
+                                         const std::string& state,
+                                         const std::string& state_inverse) {
+  const std::vector<std::string> state_names = {state, state_inverse};
+  std::vector<CompiledOutput> outputs;
+  for (std::size_t p = 0; p < cell.pins.size(); ++p) {
+    if (cell.pins[p].is_output) {
+      outputs.push_back(
+          {instance.pin_nets[p], BooleanFunction(cell.pins[p].function, state_names)});
+    }
+  }
+  return outputs;
+}
+
 struct CombinationalGate {
   std::vector<int> input_nets;
   std::vector<CompiledOutput> outputs;
@@ -179,13 +195,7 @@ class GateSimulator::Impl {
     if (!ff.preset.empty()) {
       flop.preset.emplace(ff.preset, input_names);
     }
-    const std::vector<std::string> state_names = {ff.state, ff.state_inverse};
-    for (std::size_t p = 0; p < cell.pins.size(); ++p) {
-      if (cell.pins[p].is_output) {
-        flop.outputs.push_back(
-            {instance.pin_nets[p], BooleanFunction(cell.pins[p].function, state_names)});
-      }
-    }
+    flop.outputs = StateOutputs(cell, instance, ff.state, ff.state_inverse);
     return flop;
   }
 
@@ -193,18 +203,9 @@ class GateSimulator::Impl {
                      const std::vector<std::string>& input_names,
                      const std::vector<int>& input_nets) {
     const LibertyLatch& latch = *cell.latch;
-    Latch compiled{input_nets,
-                   BooleanFunction(latch.enable, input_names),
-                   BooleanFunction(latch.data_in, input_names),
-                   {}};
-    const std::vector<std::string> state_names = {latch.state, latch.state_inverse};
-    for (std::size_t p = 0; p < cell.pins.size(); ++p) {
-      if (cell.pins[p].is_output) {
-        compiled.outputs.push_back(
-            {instance.pin_nets[p], BooleanFunction(cell.pins[p].function, state_names)});
-      }
-    }
-    return compiled;
+    return {input_nets, BooleanFunction(latch.enable, input_names),
+            BooleanFunction(latch.data_in, input_names),
+            StateOutputs(cell, instance, latch.state, latch.state_inverse)};
   }
 
   bool UpdateLatches(const std::vector<std::uint64_t>& values) {
